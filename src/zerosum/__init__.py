@@ -1,0 +1,22 @@
+"""zerosum: Generative Adversarial Networks in PyTorch — the GAN and DCGAN papers, trained, measured, explored."""
+
+from zerosum.api import make_config, resume, train
+from zerosum.errors import CheckpointError, ConfigError, DataError, ZerosumError
+from zerosum.run import Run, load_run
+from zerosum.sampling import Samples, sample
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CheckpointError",
+    "ConfigError",
+    "DataError",
+    "Run",
+    "Samples",
+    "ZerosumError",
+    "load_run",
+    "make_config",
+    "resume",
+    "sample",
+    "train",
+]

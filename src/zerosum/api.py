@@ -1,0 +1,79 @@
+"""The public Python API; the CLI calls only these functions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zerosum.config import DataInfo, RunConfig, resolve
+from zerosum.data import load_dataset
+from zerosum.errors import ConfigError
+from zerosum.run import check_checkpoint_matches, check_new_run_dir, create_run_dir, read_config, write_config
+from zerosum.runtime import resolve_device, set_threads
+from zerosum.training import checkpoint
+from zerosum.training.state import build_state
+from zerosum.training.trainer import Trainer, TrainResult
+
+
+def make_config(
+    preset: str | None = None, overrides: list[str] | tuple[str, ...] = (), data_root: str | None = None
+) -> RunConfig:
+    """A validated config from a preset and `key=value` overrides."""
+    cfg = resolve(preset, list(overrides))
+    if data_root is not None:
+        cfg.data.root = str(data_root)
+    return cfg
+
+
+def _data_info(data) -> DataInfo:
+    return DataInfo(kind=data.kind, shape=list(data.shape), num_classes=data.num_classes, classes=list(data.classes))
+
+
+def train(
+    preset: str | None = None,
+    *,
+    overrides: list[str] | tuple[str, ...] = (),
+    out: str | Path | None = None,
+    config: RunConfig | None = None,
+    data_root: str | None = None,
+    overwrite: bool = False,
+) -> TrainResult:
+    """Train a new run. Everything a user can get wrong is checked before the run directory is created."""
+    cfg = config.model_copy(deep=True) if config is not None else make_config(preset, overrides, data_root)
+    out = Path(out) if out is not None else Path("runs") / (cfg.preset or "run")
+    check_new_run_dir(out, overwrite)
+    device = resolve_device(cfg.train.device)
+    set_threads(cfg.train.threads)
+    data = load_dataset(cfg.data)
+    cfg.data_info = _data_info(data)
+    if cfg.model.conditional and data.num_classes < 2:
+        name = cfg.data.name
+        raise ConfigError(f"model.conditional needs class labels but {name} has none; set model.conditional=false")
+    pixel_mean = data.pixel_mean() if data.kind == "image" else None
+    num_classes = data.num_classes if cfg.model.conditional else 0
+    state = build_state(cfg, tuple(data.shape), num_classes, len(data), pixel_mean=pixel_mean, device=device)
+    run_dir = create_run_dir(out, cfg, overwrite)
+    return Trainer(cfg, data, state, run_dir, device).fit()
+
+
+def resume(run_dir: str | Path, *, overrides: list[str] | tuple[str, ...] = ()) -> TrainResult:
+    """Continue a run from its latest checkpoint, exactly as if it had never stopped.
+
+    Overrides may change bookkeeping and the step budget (e.g. `train.steps=20000`); changing the data or the
+    architecture is refused when the checkpoint is loaded.
+    """
+    run_dir = Path(run_dir)
+    saved = read_config(run_dir)
+    cfg = resolve(base=saved.model_dump(mode="json"), overrides=list(overrides))
+    device = resolve_device(cfg.train.device)
+    set_threads(cfg.train.threads)
+    data = load_dataset(cfg.data)
+    if _data_info(data) != saved.data_info:
+        raise ConfigError(f"the data of {run_dir} has changed since training ({cfg.data.name}); restore it to resume")
+    num_classes = data.num_classes if cfg.model.conditional else 0
+    state = build_state(cfg, tuple(data.shape), num_classes, len(data), device=device)
+    path = checkpoint.resolve(run_dir, "latest")
+    payload = checkpoint.load(path, map_location=device)
+    check_checkpoint_matches(payload, cfg, path)
+    state.load_state_dict(payload)
+    write_config(run_dir, cfg)
+    return Trainer(cfg, data, state, run_dir, device).fit()

@@ -1,0 +1,133 @@
+"""The `zerosum` command: parse, call the Python API, print. No logic lives here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from zerosum.errors import ZerosumError
+
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="zerosum", description="Train, sample and inspect GANs.")
+    sub = p.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    t = sub.add_parser("train", help="train a GAN from a preset (or resume a run)")
+    t.add_argument("--preset", help="preset name (see `zerosum presets`)")
+    t.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config value, e.g. --set train.steps=500 (repeatable)",
+    )
+    t.add_argument("--out", help="run directory to create (default runs/PRESET)")
+    t.add_argument("--resume", metavar="RUN_DIR", help="continue this run from its latest checkpoint")
+    t.add_argument("--data-root", help="folder holding the dataset (searched first)")
+    t.add_argument("--overwrite", action="store_true", help="replace an existing run directory at --out")
+
+    s = sub.add_parser("sample", help="draw samples from a trained run")
+    s.add_argument("run_dir")
+    s.add_argument("--n", type=int, default=64)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--out", help="grid PNG to write (default RUN_DIR/sample_seedS.png)")
+    s.add_argument("--npz", help="also save raw samples and their z to this .npz")
+    s.add_argument("--checkpoint", default="latest", help="'latest', 'best', or a checkpoint path")
+    s.add_argument("--labels", help="comma-separated classes for a conditional run, e.g. 3,7")
+    s.add_argument("--nrow", type=int, help="images per grid row")
+
+    sub.add_parser("presets", help="list the presets")
+    d = sub.add_parser("data", help="show which datasets are found where")
+    d.add_argument("--data-root", help="an extra folder to search first")
+    return p
+
+
+def _train(args: argparse.Namespace) -> int:
+    import zerosum
+
+    if args.resume:
+        if args.preset or args.out:
+            raise zerosum.ConfigError("--resume continues a run as configured; drop --preset/--out (use --set)")
+        result = zerosum.resume(args.resume, overrides=args.overrides)
+    else:
+        if not args.preset:
+            raise zerosum.ConfigError("name a preset with --preset (see `zerosum presets`) or --resume RUN_DIR")
+        result = zerosum.train(
+            args.preset, overrides=args.overrides, out=args.out, data_root=args.data_root, overwrite=args.overwrite
+        )
+    where = result.run_dir
+    if result.status == "interrupted":
+        print(f"interrupted at step {result.step}; checkpoint saved: {result.checkpoint}")
+        print(f"continue with: zerosum train --resume {where}")
+        return 128 + (result.signal or 2)  # the shell's convention for death by signal
+    print(f"finished {result.step} steps in {result.seconds:.0f} s → {where}")
+    print(f"samples: {where / 'samples.png'}   losses: {where / 'loss.png'}   checkpoint: {result.checkpoint}")
+    return 0
+
+
+def _sample(args: argparse.Namespace) -> int:
+    import zerosum
+    from zerosum.sampling import save_grid, save_npz
+
+    run = zerosum.load_run(args.run_dir, args.checkpoint)
+    labels = None
+    if args.labels:
+        try:
+            labels = [int(x) for x in args.labels.split(",")]
+        except ValueError:
+            raise zerosum.ConfigError(f"--labels {args.labels!r}: expected integers like 3,7") from None
+    samples = zerosum.sample(run, args.n, seed=args.seed, labels=labels)
+    if run.config.data_info.kind == "image":
+        out = Path(args.out) if args.out else Path(args.run_dir) / f"sample_seed{args.seed}.png"
+        save_grid(samples, out, nrow=args.nrow)
+        print(f"wrote {out} ({args.n} samples, step {run.step})")
+    elif args.out:
+        from zerosum.plots import plot_points
+
+        plot_points(samples.images.numpy(), samples.images.numpy(), Path(args.out))
+    if args.npz:
+        save_npz(samples, Path(args.npz))
+        print(f"wrote {args.npz}")
+    return 0
+
+
+def _presets(args: argparse.Namespace) -> int:
+    from zerosum.config import describe_presets
+
+    rows = describe_presets()
+    width = max(len(n) for n, _ in rows)
+    for name, text in rows:
+        print(f"{name:<{width}}  {text}")
+    return 0
+
+
+def _data(args: argparse.Namespace) -> int:
+    from zerosum.data import describe_sources
+
+    for row in describe_sources(args.data_root):
+        where = f"{row['path']}  ({row['source']})" if row.get("path") else "not found"
+        print(f"{row['name']:<16} {where}")
+    return 0
+
+
+VERBS = {"train": _train, "sample": _sample, "presets": _presets, "data": _data}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return VERBS[args.verb](args)
+    except ZerosumError as err:
+        print(f"zerosum: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("zerosum: stopped", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

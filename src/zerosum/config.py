@@ -1,0 +1,207 @@
+"""Run configuration: validated pydantic models, YAML presets and `--set key=value` overrides.
+
+A run's `config.yaml` is the fully resolved `RunConfig`: enough to rebuild the data, the models and the trainer.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from zerosum.errors import ConfigError
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class DataConfig(_Section):
+    """Which dataset, and how its images are shaped before training."""
+
+    name: str = "mnist"
+    split: Literal["train", "test", "all"] = "train"
+    root: str | None = None
+    size: int | None = Field(None, ge=1, le=1024, description="square side after resize/crop; None keeps it")
+    channels: Literal[1, 3] | None = None
+    resize: Literal["area", "bicubic"] = "area"
+    limit: int | None = Field(None, ge=1, description="keep only the first N items")
+    params: dict[str, Any] = Field(default_factory=dict, description="dataset-specific (toy sets: n, mu, ...)")
+
+
+class ModelConfig(_Section):
+    """Architecture of G and D. D always returns logits."""
+
+    arch: Literal["dcgan", "mlp"] = "dcgan"
+    nz: int = Field(100, ge=1)
+    z_dist: Literal["normal", "uniform"] = "normal"
+    conditional: bool = False
+    embed_dim: int = Field(50, ge=1, description="label embedding size of conditional models")
+    # dcgan
+    ngf: int = Field(64, ge=1)
+    ndf: int = Field(64, ge=1)
+    # mlp (the GAN paper's MNIST model)
+    g_hidden: list[int] = Field(default_factory=lambda: [1200, 1200])
+    d_hidden: list[int] = Field(default_factory=lambda: [240, 240])
+    maxout_pieces: int = Field(5, ge=1)
+    d_drop_input: float = Field(0.2, ge=0.0, lt=1.0)
+    d_drop_hidden: float = Field(0.5, ge=0.0, lt=1.0)
+    g_output: Literal["auto", "sigmoid", "tanh", "linear"] = "auto"
+
+
+class TrainConfig(_Section):
+    """Algorithm 1 of the GAN paper plus the optimiser, schedules and bookkeeping around it."""
+
+    seed: int = 0
+    steps: int = Field(1000, ge=1, description="generator updates (iterations of Algorithm 1)")
+    batch_size: int = Field(128, ge=1)
+    d_steps: int = Field(1, ge=1, description="k: discriminator updates per generator update")
+    loss: Literal["minimax", "nonsaturating", "hinge"] = "nonsaturating"
+    optimizer: Literal["adam", "sgd"] = "adam"
+    lr_g: float = Field(2e-4, gt=0)
+    lr_d: float = Field(2e-4, gt=0)
+    betas: tuple[float, float] = (0.5, 0.999)
+    # SGD with the GAN paper's schedules: momentum rises linearly, lr divided by lr_decay each update.
+    momentum: float = Field(0.5, ge=0, lt=1)
+    momentum_final: float | None = Field(None, ge=0, lt=1, description="None keeps momentum constant")
+    momentum_steps: int = Field(1, ge=1, description="updates over which momentum reaches momentum_final")
+    lr_decay: float = Field(1.0, ge=1.0, description="lr ← lr / lr_decay after every update")
+    lr_min: float = Field(0.0, ge=0)
+    ema: float = Field(0.0, ge=0, lt=1, description="decay of an EMA copy of G used for sampling; 0 = off")
+    reuse_fake: bool = Field(False, description="G-step reuses the last D-step's noise instead of fresh noise")
+    amp: Literal["off", "bf16"] = "off"
+    channels_last: bool = False
+    device: str = "auto"
+    threads: int | None = Field(None, ge=1, description="torch CPU threads; None = torch's default")
+    # bookkeeping
+    log_every: int = Field(1, ge=1)
+    sample_every: int = Field(500, ge=1)
+    ckpt_every: int = Field(1000, ge=1)
+    keep_checkpoints: int = Field(3, ge=1)
+    grid_size: int = Field(64, ge=1)
+    progress: bool = True
+    tensorboard: bool = True
+
+    @model_validator(mode="after")
+    def _check_betas(self) -> TrainConfig:
+        if not all(0.0 <= b < 1.0 for b in self.betas):
+            raise ValueError("betas must lie in [0, 1)")
+        return self
+
+
+class DataInfo(_Section):
+    """What training learned about the data, recorded so later verbs rebuild models without loading it."""
+
+    kind: Literal["image", "points"]
+    shape: list[int]
+    num_classes: int = 0
+    classes: list[str] = Field(default_factory=list)
+
+
+class RunConfig(_Section):
+    """Everything a run needs; `config.yaml` in a run directory is this, fully resolved."""
+
+    preset: str | None = None
+    description: str = ""
+    data: DataConfig = Field(default_factory=DataConfig)
+    model: ModelConfig = Field(default_factory=ModelConfig)
+    train: TrainConfig = Field(default_factory=TrainConfig)
+    data_info: DataInfo | None = None
+
+
+def _format_validation(err: ValidationError, origin: str) -> str:
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    msg = first["msg"]
+    if first["type"] == "extra_forbidden":
+        msg = "unknown key"
+    return f"{origin}: {where}: {msg} (see `zerosum presets` and docs/train.md for valid keys)"
+
+
+def validate(raw: dict[str, Any], origin: str = "config") -> RunConfig:
+    """Build a RunConfig, turning pydantic's multi-line report into one line a user can act on."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{origin}: expected a mapping of sections (data, model, train), got {type(raw).__name__}")
+    try:
+        return RunConfig.model_validate(raw)
+    except ValidationError as err:
+        raise ConfigError(_format_validation(err, origin)) from None
+
+
+def _preset_dir() -> Any:
+    return resources.files("zerosum") / "presets"
+
+
+def preset_names() -> list[str]:
+    return sorted(p.name[: -len(".yaml")] for p in _preset_dir().iterdir() if p.name.endswith(".yaml"))
+
+
+def load_preset_raw(name: str) -> dict[str, Any]:
+    names = preset_names()
+    if name not in names:
+        raise ConfigError(f"unknown preset {name!r}; choose one of: {', '.join(names)}")
+    raw = yaml.safe_load((_preset_dir() / f"{name}.yaml").read_text()) or {}
+    raw.setdefault("preset", name)
+    return raw
+
+
+def describe_presets() -> list[tuple[str, str]]:
+    """(name, one-line description) of every shipped preset."""
+    return [(n, str(load_preset_raw(n).get("description", "")).strip()) for n in preset_names()]
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """`train.steps=500` → (['train', 'steps'], 500); the value is parsed as YAML (numbers, lists, null)."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError(f"--set {text!r}: expected key=value, e.g. --set train.steps=500")
+    try:
+        parsed = yaml.safe_load(value) if value.strip() else None
+    except yaml.YAMLError:
+        raise ConfigError(f"--set {text!r}: the value is not valid YAML") from None
+    return [p for p in key.strip().split(".")], parsed
+
+
+def apply_overrides(raw: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """Apply `key=value` overrides to a raw config; unknown keys are caught later by validation."""
+    for text in overrides:
+        path, value = parse_override(text)
+        node = raw
+        for part in path[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise ConfigError(f"--set {text!r}: {part!r} is a value, not a section")
+            node = child
+        node[path[-1]] = value
+    return raw
+
+
+def resolve(preset: str | None = None, overrides: list[str] | None = None, base: dict | None = None) -> RunConfig:
+    """Preset (or a raw base config) + overrides → a validated RunConfig."""
+    raw = dict(base) if base is not None else (load_preset_raw(preset) if preset else {})
+    raw = apply_overrides(_deep_copy(raw), overrides or [])
+    return validate(raw, origin=f"preset {preset}" if preset else "config")
+
+
+def _deep_copy(raw: Any) -> Any:
+    if isinstance(raw, dict):
+        return {k: _deep_copy(v) for k, v in raw.items()}
+    if isinstance(raw, list):
+        return [_deep_copy(v) for v in raw]
+    return raw
+
+
+def to_yaml(cfg: RunConfig) -> str:
+    return yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False)
+
+
+def load_config_file(path: Path) -> RunConfig:
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as err:
+        reason = err.__class__.__name__
+        raise ConfigError(f"{path}: cannot read the run's config ({reason}); is it a run directory?") from None
+    return validate(raw, origin=str(path))

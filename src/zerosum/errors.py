@@ -1,0 +1,17 @@
+"""Errors a user can cause. The CLI prints their one-line message and exits 2, without a traceback."""
+
+
+class ZerosumError(Exception):
+    """Base of every error caused by input: the message says what was wrong and how to fix it."""
+
+
+class ConfigError(ZerosumError):
+    """A preset, a `--set` override or a config file is invalid."""
+
+
+class DataError(ZerosumError):
+    """A dataset cannot be found, or a file in it cannot be read."""
+
+
+class CheckpointError(ZerosumError):
+    """A run directory or checkpoint is missing, corrupt, or of another architecture."""

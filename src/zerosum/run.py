@@ -1,0 +1,129 @@
+"""The run directory, the contract between training and every later verb.
+
+    config.yaml      fully resolved RunConfig (with data_info), enough to rebuild the models without the data
+    checkpoints/     step_XXXXXXXX.pt (atomic) and latest.json
+    samples/         fixed-noise preview grids; samples.png and loss.png at the top are the newest
+    metrics.jsonl    one JSON object per logged step
+    tb/              TensorBoard events
+
+`load_run(path)` gives back the config and the models with weights; no verb reaches into training internals.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from zerosum.config import RunConfig, load_config_file, to_yaml
+from zerosum.errors import CheckpointError, ConfigError
+from zerosum.models import build_models
+from zerosum.training import checkpoint
+from zerosum.training.checkpoint import atomic_write_text
+
+CONFIG = "config.yaml"
+
+
+def is_run_dir(path: Path) -> bool:
+    return (Path(path) / CONFIG).is_file()
+
+
+def check_new_run_dir(out: Path, overwrite: bool) -> None:
+    """Refuse to mix a new run into an existing folder, unless it is a run and `overwrite` says so."""
+    out = Path(out)
+    if not out.exists() or (out.is_dir() and not any(out.iterdir())):
+        return
+    if not out.is_dir():
+        raise ConfigError(f"--out {out} is a file; choose a folder for the run")
+    if not overwrite:
+        raise ConfigError(
+            f"{out} already holds files; continue it with `zerosum train --resume {out}`, "
+            "or pass --overwrite, or choose another --out"
+        )
+    if not is_run_dir(out):
+        raise ConfigError(f"{out} is not a zerosum run directory (no {CONFIG}); refusing to overwrite it")
+
+
+def create_run_dir(out: Path, cfg: RunConfig, overwrite: bool) -> Path:
+    out = Path(out)
+    if overwrite and is_run_dir(out):
+        shutil.rmtree(out)
+    (out / "checkpoints").mkdir(parents=True, exist_ok=True)
+    (out / "samples").mkdir(exist_ok=True)
+    write_config(out, cfg)
+    return out
+
+
+def write_config(run_dir: Path, cfg: RunConfig) -> None:
+    atomic_write_text(Path(run_dir) / CONFIG, to_yaml(cfg))
+
+
+def read_config(run_dir: Path) -> RunConfig:
+    run_dir = Path(run_dir)
+    if not is_run_dir(run_dir):
+        raise CheckpointError(f"{run_dir} is not a zerosum run directory (no {CONFIG}); train one with zerosum train")
+    cfg = load_config_file(run_dir / CONFIG)
+    if cfg.data_info is None:
+        raise CheckpointError(f"{run_dir / CONFIG} lacks data_info; it was not written by zerosum train")
+    return cfg
+
+
+def check_checkpoint_matches(state: dict, cfg: RunConfig, path: Path) -> None:
+    """A checkpoint of another architecture is refused before any weight is copied."""
+    saved = state.get("config", {})
+    for section in ("model", "data_info"):
+        ours = cfg.model_dump(mode="json")[section]
+        if saved.get(section) != ours:
+            diff = sorted(
+                k for k in set(ours) | set(saved.get(section) or {}) if (saved.get(section) or {}).get(k) != ours.get(k)
+            )
+            raise CheckpointError(
+                f"{path} was trained with another {section} ({', '.join(diff)} differ); "
+                "use the checkpoint with the run it came from"
+            )
+
+
+@dataclass
+class Run:
+    path: Path
+    config: RunConfig
+    G: nn.Module
+    D: nn.Module
+    G_ema: nn.Module | None
+    step: int
+    checkpoint: Path
+    device: torch.device
+
+    @property
+    def generator(self) -> nn.Module:
+        """The generator to sample from: the EMA copy when training kept one."""
+        return self.G_ema if self.G_ema is not None else self.G
+
+
+def load_run(path: str | Path, checkpoint_name: str = "latest", device: str | torch.device = "cpu") -> Run:
+    """Config and models (eval mode) of a run directory, with the weights of the chosen checkpoint."""
+    path = Path(path)
+    cfg = read_config(path)
+    ckpt_path = checkpoint.resolve(path, checkpoint_name)
+    state = checkpoint.load(ckpt_path)
+    check_checkpoint_matches(state, cfg, ckpt_path)
+    info = cfg.data_info
+    G, D = build_models(cfg.model, tuple(info.shape), info.num_classes if cfg.model.conditional else 0)
+    G_ema = None
+    try:
+        G.load_state_dict(state["G"])
+        D.load_state_dict(state["D"])
+        if state.get("G_ema") is not None:
+            G_ema, _ = build_models(cfg.model, tuple(info.shape), info.num_classes if cfg.model.conditional else 0)
+            G_ema.load_state_dict(state["G_ema"])
+    except (RuntimeError, KeyError) as err:
+        first = str(err).strip().splitlines()[0][:200]
+        raise CheckpointError(f"{ckpt_path} does not fit the run's architecture: {first}") from None
+    device = torch.device(device)
+    models = [m.to(device).eval() for m in (G, D, G_ema) if m is not None]
+    for m in models:
+        m.requires_grad_(False)
+    return Run(path, cfg, G.to(device), D.to(device), G_ema, int(state["step"]), ckpt_path, device)

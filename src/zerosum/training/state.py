@@ -1,0 +1,133 @@
+"""Everything that changes during training, in one object that round-trips through a checkpoint.
+
+Keeping all mutable state (weights, optimiser moments, data order, every RNG) here is what makes
+`--resume` exact: restoring this object restores the run.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from zerosum.config import RunConfig
+from zerosum.errors import CheckpointError
+from zerosum.models import build_models
+from zerosum.training import schedules
+from zerosum.training.ema import make_ema
+from zerosum.training.sampler import IndexSampler
+
+PREVIEW_POINTS = 2500
+
+
+@dataclass
+class TrainState:
+    G: nn.Module
+    D: nn.Module
+    G_ema: nn.Module | None
+    opt_g: torch.optim.Optimizer
+    opt_d: torch.optim.Optimizer
+    sampler: IndexSampler
+    noise: torch.Generator  # z and fake labels during training
+    fixed_z: torch.Tensor  # the preview grid's noise, the same at every preview
+    fixed_y: torch.Tensor | None
+    step: int = 0
+
+    @property
+    def sampling_G(self) -> nn.Module:
+        """The generator to draw samples from: the EMA copy when training keeps one."""
+        return self.G_ema if self.G_ema is not None else self.G
+
+    def state_dict(self) -> dict[str, Any]:
+        return {
+            "G": self.G.state_dict(),
+            "D": self.D.state_dict(),
+            "G_ema": self.G_ema.state_dict() if self.G_ema is not None else None,
+            "opt_g": self.opt_g.state_dict(),
+            "opt_d": self.opt_d.state_dict(),
+            "sampler": self.sampler.state_dict(),
+            "rng": capture_rng(self.noise),
+            "fixed_z": self.fixed_z,
+            "fixed_y": self.fixed_y,
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        try:
+            self.G.load_state_dict(state["G"])
+            self.D.load_state_dict(state["D"])
+            if self.G_ema is not None:
+                self.G_ema.load_state_dict(state["G_ema"] if state.get("G_ema") is not None else state["G"])
+            self.opt_g.load_state_dict(state["opt_g"])
+            self.opt_d.load_state_dict(state["opt_d"])
+        except (RuntimeError, KeyError, ValueError) as err:
+            first = str(err).strip().splitlines()[0][:200]
+            raise CheckpointError(f"the checkpoint does not match this run's models/optimisers: {first}") from None
+        self.sampler.load_state_dict(state["sampler"])
+        restore_rng(state["rng"], self.noise)
+        self.fixed_z = state["fixed_z"]
+        self.fixed_y = state["fixed_y"]
+        self.step = int(state["step"])
+
+
+def capture_rng(noise: torch.Generator) -> dict[str, Any]:
+    """Every RNG the loop can touch, in a form `torch.load(weights_only=True)` accepts."""
+    np_state = np.random.get_state()
+    rng = {
+        "noise": noise.get_state(),
+        "torch": torch.get_rng_state(),
+        "numpy": [np_state[0], torch.from_numpy(np_state[1].astype(np.int64)), *np_state[2:]],
+        "python": list(random.getstate()),
+    }
+    if torch.cuda.is_available():
+        rng["cuda"] = torch.cuda.get_rng_state_all()
+    return rng
+
+
+def restore_rng(rng: dict[str, Any], noise: torch.Generator) -> None:
+    noise.set_state(rng["noise"])
+    torch.set_rng_state(rng["torch"])
+    name, keys, *rest = rng["numpy"]
+    np.random.set_state((name, keys.numpy().astype(np.uint32), *rest))
+    version, internal, gauss = rng["python"]
+    random.setstate((version, tuple(internal), gauss))
+    if "cuda" in rng and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(rng["cuda"])
+
+
+def build_state(
+    cfg: RunConfig, data_shape: tuple[int, ...], num_classes: int, n_items: int, pixel_mean=None, device="cpu"
+) -> TrainState:
+    """Fresh models, optimisers and generators, all derived from `train.seed`."""
+    t = cfg.train
+    torch.manual_seed(t.seed)
+    np.random.seed(t.seed % 2**32)
+    random.seed(t.seed)
+    G, D = build_models(cfg.model, tuple(data_shape), num_classes, pixel_mean=pixel_mean)
+    G, D = G.to(device), D.to(device)
+    if t.channels_last and len(data_shape) == 3:
+        G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
+    opt_g = schedules.make_optimizer(G.parameters(), t.lr_g, t)
+    opt_d = schedules.make_optimizer(D.parameters(), t.lr_d, t)
+    preview = torch.Generator().manual_seed(t.seed + 2)
+    n_preview = t.grid_size if len(data_shape) == 3 else PREVIEW_POINTS
+    fixed_y = None
+    if cfg.model.conditional:  # one row of the grid per class
+        per_class = max(n_preview // num_classes, 1)
+        fixed_y = torch.arange(num_classes).repeat_interleave(per_class)
+        n_preview = len(fixed_y)
+    fixed_z = G.sample_z(n_preview, generator=preview)
+    return TrainState(
+        G=G,
+        D=D,
+        G_ema=make_ema(G) if t.ema > 0 else None,
+        opt_g=opt_g,
+        opt_d=opt_d,
+        sampler=IndexSampler(n_items, seed=t.seed + 1),
+        noise=torch.Generator().manual_seed(t.seed + 3),
+        fixed_z=fixed_z,
+        fixed_y=fixed_y,
+    )

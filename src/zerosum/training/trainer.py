@@ -1,0 +1,116 @@
+"""The training loop: it only orchestrates — the step, previews, logs and checkpoints live in their own modules."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from zerosum.config import RunConfig
+from zerosum.losses import get_loss
+from zerosum.training import checkpoint
+from zerosum.training.logbook import Logbook, read_jsonl
+from zerosum.training.preview import write_preview
+from zerosum.training.state import TrainState
+from zerosum.training.step import train_step
+
+
+@dataclass
+class TrainResult:
+    run_dir: Path
+    step: int
+    status: str  # "finished" or "interrupted"
+    seconds: float
+    checkpoint: Path | None
+    signal: int | None = None
+
+
+class _StopFlag:
+    """Turns SIGINT/SIGTERM into a request to stop after the current step (and save), then restores handlers."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._old: dict[int, object] = {}
+
+    def __enter__(self) -> _StopFlag:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._old[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        if self.signum is not None and signum == signal.SIGINT:
+            raise KeyboardInterrupt  # a second Ctrl-C: the user really wants out
+        self.signum = signum
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self._old.items():
+            signal.signal(sig, handler)
+
+
+class Trainer:
+    """Runs Algorithm 1 on `data` until `train.steps`, writing into `run_dir`."""
+
+    def __init__(self, cfg: RunConfig, data, state: TrainState, run_dir: Path, device: torch.device) -> None:
+        self.cfg = cfg
+        self.data = data
+        self.state = state
+        self.run_dir = Path(run_dir)
+        self.device = device
+        self.loss = get_loss(cfg.train.loss)
+        self.value_range = state.G.output_range
+        self.num_classes = cfg.data_info.num_classes if cfg.model.conditional else 0
+
+    def save(self) -> Path:
+        payload = {**self.state.state_dict(), "config": self.cfg.model_dump(mode="json")}
+        folder = self.run_dir / "checkpoints"
+        return checkpoint.save(folder, self.state.step, payload, keep=self.cfg.train.keep_checkpoints)
+
+    def fit(self) -> TrainResult:
+        """Train to `train.steps`; on SIGINT/SIGTERM finish the current step, save, and return 'interrupted'."""
+        t = self.cfg.train
+        start = self.state.step
+        book = Logbook(self.run_dir, start, t.steps, tensorboard=t.tensorboard, progress=t.progress)
+        t0 = time.perf_counter()
+        saved: Path | None = None
+        try:
+            with _StopFlag() as stop:
+                while self.state.step < t.steps and stop.signum is None:
+                    tic = time.perf_counter()
+                    stats = train_step(
+                        self.state, self.data, self.loss, t, self.device, self.value_range, self.num_classes
+                    )
+                    step = self.state.step
+                    stats["img_per_s"] = t.batch_size / max(time.perf_counter() - tic, 1e-9)
+                    stats["epoch"] = self.state.sampler.batches * t.batch_size / len(self.data)
+                    if step % t.log_every == 0 or step == t.steps:
+                        book.log(step, stats)
+                    book.progress(step, stats)
+                    if step % t.sample_every == 0 or step == t.steps:
+                        write_preview(self.state, self.data, self.run_dir, book, self.device)
+                    if step % t.ckpt_every == 0 or step == t.steps:
+                        saved = self.save()
+                if saved is None or saved.name != checkpoint.checkpoint_name(self.state.step):
+                    saved = self.save()
+        finally:
+            book.close()
+        if self.state.step > start:
+            write_summary_plots(self.run_dir, self.cfg)
+        return TrainResult(
+            run_dir=self.run_dir,
+            step=self.state.step,
+            status="interrupted" if stop.signum is not None else "finished",
+            seconds=time.perf_counter() - t0,
+            checkpoint=saved,
+            signal=stop.signum,
+        )
+
+
+def write_summary_plots(run_dir: Path, cfg: RunConfig) -> None:
+    from zerosum.plots import plot_losses
+
+    plot_losses(read_jsonl(run_dir / "metrics.jsonl"), run_dir / "loss.png", title=cfg.preset or "")

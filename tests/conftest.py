@@ -1,0 +1,49 @@
+"""Shared test helpers: tiny, fast configs on real (built-in) MNIST."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+def shared_data() -> Path | None:
+    """The folder of real datasets named by ZEROSUM_DATA, or None."""
+    root = os.environ.get("ZEROSUM_DATA")
+    return Path(root) if root and Path(root).is_dir() else None
+
+
+@pytest.fixture
+def data_root() -> Path:
+    root = shared_data()
+    if root is None:
+        pytest.skip("needs the real datasets: ZEROSUM_DATA is unset")
+    return root
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_thread():
+    """The test models are tiny: one thread avoids OpenMP spin-waits that make them 10x slower on a busy machine."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    """Keep each test's cache writes out of the user's home."""
+    monkeypatch.setenv("ZEROSUM_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+TINY_DCGAN = [
+    "data.limit=256",
+    "data.size=16",
+    "model.ngf=8",
+    "model.ndf=8",
+    "model.nz=8",
+    "train.batch_size=16",
+    "train.tensorboard=false",
+    "train.progress=false",
+    "train.sample_every=1000",
+]

@@ -1,0 +1,62 @@
+import pytest
+
+from zerosum.config import apply_overrides, describe_presets, parse_override, preset_names, resolve, to_yaml, validate
+from zerosum.errors import ConfigError
+
+EXPECTED = {"gan-mnist", "dcgan-mnist", "dcgan-fashion", "dcgan-cifar10", "dcgan-faces", "toy-1d", "ring-8", "grid-25"}
+
+
+def test_every_required_preset_is_shipped_and_valid():
+    assert EXPECTED | {"demo"} <= set(preset_names())
+    for name in preset_names():
+        cfg = resolve(name)
+        assert cfg.preset == name
+        assert cfg.description
+
+
+def test_presets_have_one_line_descriptions():
+    for name, text in describe_presets():
+        assert text and "\n" not in text, name
+
+
+def test_overrides_parse_yaml_values():
+    assert parse_override("train.steps=500") == (["train", "steps"], 500)
+    assert parse_override("train.betas=[0.0, 0.99]") == (["train", "betas"], [0.0, 0.99])
+    assert parse_override("data.root=null") == (["data", "root"], None)
+    cfg = resolve("dcgan-mnist", ["train.steps=7", "model.ngf=16"])
+    assert (cfg.train.steps, cfg.model.ngf) == (7, 16)
+
+
+@pytest.mark.parametrize(
+    ("override", "fragment"),
+    [
+        ("train.stepz=5", "train.stepz: unknown key"),
+        ("train.steps=many", "train.steps"),
+        ("train.steps=0", "train.steps"),
+        ("model.arch=resnet", "model.arch"),
+        ("train.betas=[0.5, 1.5]", "betas"),
+        ("novalue", "expected key=value"),
+    ],
+)
+def test_bad_overrides_give_one_line_errors(override, fragment):
+    with pytest.raises(ConfigError) as err:
+        resolve("dcgan-mnist", [override])
+    assert fragment in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_unknown_preset_lists_the_valid_ones():
+    with pytest.raises(ConfigError, match="dcgan-mnist"):
+        resolve("no-such-preset")
+
+
+def test_override_into_a_value_is_refused():
+    with pytest.raises(ConfigError, match="is a value"):
+        apply_overrides({"train": {"steps": 3}}, ["train.steps.x=1"])
+
+
+def test_yaml_round_trip_is_lossless():
+    cfg = resolve("gan-mnist")
+    import yaml
+
+    assert validate(yaml.safe_load(to_yaml(cfg))) == cfg
