@@ -69,6 +69,7 @@ def test_sigterm_saves_a_checkpoint_and_resume_continues(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
     )
     deadline = time.time() + 60
     while time.time() < deadline and not (out / "metrics.jsonl").is_file():
