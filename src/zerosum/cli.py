@@ -109,7 +109,14 @@ def _data(args: argparse.Namespace) -> int:
     from zerosum.data import describe_sources
 
     for row in describe_sources(args.data_root):
-        where = f"{row['path']}  ({row['source']})" if row.get("path") else "not found"
+        if row.get("path"):
+            where = f"{row['path']}  ({row['source']})"
+        elif row.get("source"):
+            where = f"({row['source']})"
+        elif row["name"] == "folder":
+            where = "(your own images: --set data.name=PATH_TO_FOLDER_ZIP_OR_TAR)"
+        else:
+            where = "not found" + (" (downloadable)" if row.get("downloadable") else "")
         print(f"{row['name']:<16} {where}")
     return 0
 

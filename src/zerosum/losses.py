@@ -1,0 +1,82 @@
+"""GAN objectives as pure functions of D's logits. One place, tested against closed forms.
+
+With D(x) = sigmoid(logit): log D = −softplus(−logit) and log(1 − D) = −softplus(logit), which stay finite for
+any logit (log(sigmoid(50)) in float32 would be log(1) − log of a rounded 0). All return means over the batch;
+real and fake batches are averaged separately, so they may differ in size.
+
+The game (Goodfellow et al. 2014): V(D, G) = E_x[log D(x)] + E_z[log(1 − D(G(z)))]; D maximises V, G minimises it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch.nn.functional as F
+from torch import Tensor
+
+from zerosum.errors import ConfigError
+
+
+def _neg_log_d(logits: Tensor) -> Tensor:
+    """−log sigmoid(logit), elementwise."""
+    return F.softplus(-logits)
+
+
+def _neg_log_one_minus_d(logits: Tensor) -> Tensor:
+    """−log(1 − sigmoid(logit)), elementwise."""
+    return F.softplus(logits)
+
+
+def value(real_logits: Tensor, fake_logits: Tensor) -> Tensor:
+    """The estimate of V(D, G) on these batches (for logging; at the equilibrium it is −log 4)."""
+    return -_neg_log_d(real_logits).mean() - _neg_log_one_minus_d(fake_logits).mean()
+
+
+def d_loss(real_logits: Tensor, fake_logits: Tensor) -> Tensor:
+    """−[mean log D(x) + mean log(1 − D(G(z)))] = −V: minimising it is D's ascent on V."""
+    return _neg_log_d(real_logits).mean() + _neg_log_one_minus_d(fake_logits).mean()
+
+
+def g_minimax(fake_logits: Tensor) -> Tensor:
+    """mean log(1 − D(G(z))): the saturating loss of the minimax game; its gradient vanishes when D wins."""
+    return -_neg_log_one_minus_d(fake_logits).mean()
+
+
+def g_nonsaturating(fake_logits: Tensor) -> Tensor:
+    """mean −log D(G(z)): same fixed point as minimax, strong gradients early in training (the paper's advice)."""
+    return _neg_log_d(fake_logits).mean()
+
+
+def d_hinge(real_logits: Tensor, fake_logits: Tensor) -> Tensor:
+    """Hinge loss for D (Lim & Ye 2017; Miyato et al. 2018): mean relu(1 − real) + mean relu(1 + fake)."""
+    return F.relu(1 - real_logits).mean() + F.relu(1 + fake_logits).mean()
+
+
+def g_hinge(fake_logits: Tensor) -> Tensor:
+    """Hinge loss for G: −mean fake logit."""
+    return -fake_logits.mean()
+
+
+@dataclass(frozen=True)
+class GanLoss:
+    """A pair of objectives, both minimised: `d(real_logits, fake_logits)` for D, `g(fake_logits)` for G."""
+
+    name: str
+    d: Callable[[Tensor, Tensor], Tensor]
+    g: Callable[[Tensor], Tensor]
+
+
+LOSSES: dict[str, GanLoss] = {
+    "minimax": GanLoss("minimax", d_loss, g_minimax),
+    "nonsaturating": GanLoss("nonsaturating", d_loss, g_nonsaturating),
+    "hinge": GanLoss("hinge", d_hinge, g_hinge),
+}
+
+
+def get_loss(name: str) -> GanLoss:
+    """The registered loss called `name`."""
+    try:
+        return LOSSES[name]
+    except KeyError:
+        raise ConfigError(f"unknown loss {name!r}: use one of {', '.join(sorted(LOSSES))}") from None

@@ -1,0 +1,179 @@
+"""Base classes shared by every architecture: the G/D contract the trainer and the later verbs rely on.
+
+Both networks are a stem (input preparation, label conditioning) followed by `blocks`, a plain `nn.ModuleList`
+run in sequence. Conditioning happens only in the stem (G) or in the stem and the logit head (D), so code that
+wants intermediate activations (D features as a classifier, "forgetting" windows in G) can run the blocks by
+hand: `h = G.forward_features(z, y)[-2]; ...; x = G.blocks[-1](h)`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor, nn
+
+from zerosum.errors import ConfigError
+
+OUTPUT_RANGES: dict[str, tuple[float, float] | None] = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "linear": None}
+
+
+def output_activation(name: str) -> nn.Module:
+    """The module for a resolved `g_output` name (never "auto")."""
+    acts: dict[str, type[nn.Module]] = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "linear": nn.Identity}
+    return acts[name]()
+
+
+def check_labels(y: Tensor | None, n: int, num_classes: int, who: str) -> Tensor:
+    """Validate class labels of a conditional model (an out-of-range index would be a CUDA device assert)."""
+    if y is None:
+        raise ConfigError(f"the {who} is conditional: pass class labels y (integers in [0, {num_classes}))")
+    if y.dtype.is_floating_point or y.dtype == torch.bool or y.shape != (n,):
+        raise ConfigError(f"the {who} expects y as {n} integer labels of shape ({n},), got {tuple(y.shape)} {y.dtype}")
+    if n and bool(((y < 0) | (y >= num_classes)).any()):
+        raise ConfigError(f"class labels must lie in [0, {num_classes}); got min {int(y.min())} max {int(y.max())}")
+    return y.long()
+
+
+def _model_device(module: nn.Module) -> torch.device:
+    return next(module.parameters()).device
+
+
+class Generator(nn.Module):
+    """Maps noise z (N×nz) and, when conditional, labels y (N,) to samples of shape N×out_shape.
+
+    Attributes: `nz`, `z_dist`, `conditional`, `num_classes` (0 when unconditional), `out_shape`,
+    `output_range` ((0, 1) sigmoid, (-1, 1) tanh, None linear: the range training data must be scaled to),
+    `blocks` (the layers after the stem, last one producing the output).
+    """
+
+    def __init__(
+        self,
+        nz: int,
+        z_dist: str,
+        out_shape: tuple[int, ...],
+        output: str,
+        num_classes: int = 0,
+        embed_dim: int = 0,
+    ) -> None:
+        super().__init__()
+        self.nz = nz
+        self.z_dist = z_dist
+        self.out_shape = tuple(out_shape)
+        self.output = output
+        self.output_range = OUTPUT_RANGES[output]
+        self.conditional = num_classes > 0
+        self.num_classes = num_classes if self.conditional else 0
+        # N(0, 1) like z itself, so the label code and the noise start on the same scale.
+        self.embed = nn.Embedding(num_classes, embed_dim) if self.conditional else None
+        self.in_features = nz + (embed_dim if self.conditional else 0)
+        self.blocks = nn.ModuleList()
+
+    def _stem(self, z: Tensor, y: Tensor | None) -> Tensor:
+        """(N, nz) or (N, nz, 1, 1) noise plus labels → (N, in_features); subclasses reshape further."""
+        n = z.shape[0]
+        if z.dim() == 4 and z.shape[2:] == (1, 1):
+            z = z.flatten(1)
+        if z.dim() != 2 or z.shape[1] != self.nz:
+            raise ConfigError(f"z must have shape (N, {self.nz}) for this generator, got {tuple(z.shape)}")
+        if self.embed is None:
+            return z  # labels are ignored by unconditional models, so callers may always pass them
+        y = check_labels(y, n, self.num_classes, "generator")
+        return torch.cat([z, self.embed(y).to(z.dtype)], dim=1)
+
+    def forward_features(self, z: Tensor, y: Tensor | None = None) -> list[Tensor]:
+        """The output of every block; the last entry is the sample itself."""
+        h = self._stem(z, y)
+        outs = []
+        for block in self.blocks:
+            h = block(h)
+            outs.append(h)
+        return outs
+
+    def forward(self, z: Tensor, y: Tensor | None = None) -> Tensor:
+        h = self._stem(z, y)
+        for block in self.blocks:
+            h = block(h)
+        return h
+
+    def sample_z(
+        self, n: int, generator: torch.Generator | None = None, device: torch.device | str | None = None
+    ) -> Tensor:
+        """Draw n noise vectors (N×nz) from `z_dist`: "normal" N(0, 1), "uniform" U(-1, 1).
+
+        The draw happens on the generator's device (so a CPU generator gives the same numbers whatever device
+        the model is on, which keeps resume exact), then moves to `device` (default: the model's device).
+        """
+        target = torch.device(device) if device is not None else _model_device(self)
+        draw_on = generator.device if generator is not None else target
+        if self.z_dist == "normal":
+            z = torch.randn(n, self.nz, generator=generator, device=draw_on)
+        else:
+            z = torch.rand(n, self.nz, generator=generator, device=draw_on) * 2 - 1
+        return z.to(target)
+
+    def sample_y(
+        self, n: int, generator: torch.Generator | None = None, device: torch.device | str | None = None
+    ) -> Tensor | None:
+        """Uniform class labels for a conditional model (None when unconditional); same device rules as z."""
+        if not self.conditional:
+            return None
+        target = torch.device(device) if device is not None else _model_device(self)
+        draw_on = generator.device if generator is not None else target
+        return torch.randint(0, self.num_classes, (n,), generator=generator, device=draw_on).to(target)
+
+
+class Discriminator(nn.Module):
+    """Maps samples (N×in_shape) and, when conditional, labels to logits of shape (N,). Never a sigmoid inside.
+
+    `features(x, y)` returns the activation after each hidden block (for the "D as feature extractor" protocol).
+    """
+
+    def __init__(self, in_shape: tuple[int, ...], num_classes: int = 0) -> None:
+        super().__init__()
+        self.in_shape = tuple(in_shape)
+        self.conditional = num_classes > 0
+        self.num_classes = num_classes if self.conditional else 0
+        self.blocks = nn.ModuleList()
+
+    def _check(self, x: Tensor, y: Tensor | None) -> Tensor | None:
+        if tuple(x.shape[1:]) != self.in_shape:
+            raise ConfigError(
+                f"the discriminator expects inputs of shape (N, {', '.join(map(str, self.in_shape))}), "
+                f"got {tuple(x.shape)}; train and evaluate on the same data.size and channels"
+            )
+        return check_labels(y, x.shape[0], self.num_classes, "discriminator") if self.conditional else None
+
+    def _stem(self, x: Tensor, y: Tensor | None) -> Tensor:
+        """Input preparation before the first block (flattening, dropout, label concatenation)."""
+        return x
+
+    def _logit(self, h: Tensor, y: Tensor | None) -> Tensor:
+        """Last block's activation → logits (N,)."""
+        raise NotImplementedError
+
+    def features(self, x: Tensor, y: Tensor | None = None) -> list[Tensor]:
+        y = self._check(x, y)
+        h = self._stem(x, y)
+        outs = []
+        for block in self.blocks:
+            h = block(h)
+            outs.append(h)
+        return outs
+
+    def forward(self, x: Tensor, y: Tensor | None = None) -> Tensor:
+        y = self._check(x, y)
+        h = self._stem(x, y)
+        for block in self.blocks:
+            h = block(h)
+        return self._logit(h, y)
+
+
+def logit(p: Tensor, eps: float = 1e-3) -> Tensor:
+    """log(p / (1 - p)) with p clamped to [eps, 1 - eps], so all-black or all-white pixels stay finite."""
+    p = p.clamp(eps, 1 - eps)
+    return torch.log(p) - torch.log1p(-p)
+
+
+def is_power_of_two(n: int) -> bool:
+    return n > 0 and 2 ** round(math.log2(n)) == n

@@ -1,0 +1,136 @@
+"""DCGAN (Radford et al. 2015) for square images of any power-of-two side from 16 to 256, and 28×28.
+
+Guidelines followed: strided convolutions in D (no pooling), transposed convolutions in G, no fully connected
+hidden layers, BatchNorm everywhere except G's output layer and D's input layer, ReLU + tanh in G, LeakyReLU(0.2)
+in D. Weights N(0, 0.02), BatchNorm weights N(1, 0.02), biases 0; convolutions followed by BatchNorm have no bias.
+
+Power-of-two side S, with L = log2(S) − 2:
+  G: z (nz×1×1) → ConvT(k4, s1, p0) → w_0×4×4 → ConvT(k4, s2, p1) ×(L−1), halving the width → ngf×(S/2)
+     → ConvT(k4, s2, p1) → C×S, tanh. w_i = ngf·min(2^(L−1−i), 8): 64×64 gives 512, 256, 128, 64 (the paper's
+     model); for 128 and 256 the width is capped at 8·ngf (extra layers repeat the top width) so memory and
+     parameters stay at the 64×64 model's scale.
+  D: the mirror image: C×S → Conv(k4, s2, p1) → ndf×(S/2) (no BN) → ... → ndf·min(2^(L−1), 8)×4×4
+     → Conv(k4, s1, p0) → 1 logit.
+28×28 (MNIST) has its own stem, since 28 is not a power of two:
+  G: z → ConvT(k7, s1, p0) → 2·ngf×7×7, BN, ReLU → ConvT(k4, s2, p1) → ngf×14×14, BN, ReLU
+     → ConvT(k4, s2, p1) → C×28×28, tanh.
+  D: C×28 → Conv(k4, s2, p1) → ndf×14, LReLU (no BN) → Conv(k4, s2, p1) → 2·ndf×7, BN, LReLU → Conv(k7) → logit.
+
+Conditional models: G concatenates a label embedding (embed_dim) to z. D is a projection discriminator
+(Miyato & Koyama 2018): logit = head(φ(x)) + <E[y], Σ_spatial φ(x)> with φ(x) the last block's features. Why
+projection and not label maps concatenated to the input: the label meets D where its features are most
+class-specific, the cost is one embedding row per class instead of num_classes extra input channels at full
+resolution (which grows with both the class count and the image size), and the input layer stays the
+unconditional one, so D's `features` mean the same thing in both variants. E starts at N(0, 0.02), the scale of
+the head's weights, so the class term neither dominates nor vanishes at step 0.
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import pairwise
+
+from torch import Tensor, nn
+
+from zerosum.config import ModelConfig
+from zerosum.errors import ConfigError
+from zerosum.models.common import Discriminator, Generator, is_power_of_two, output_activation
+
+MAX_WIDTH_MULT = 8
+
+
+def dcgan_init(module: nn.Module) -> None:
+    """Radford et al.'s init: conv weights N(0, 0.02), BatchNorm weights N(1, 0.02), all biases 0."""
+    for m in module.modules():
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
+            nn.init.normal_(m.weight, 0.0, 0.02)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.BatchNorm2d):
+            nn.init.normal_(m.weight, 1.0, 0.02)
+            nn.init.zeros_(m.bias)
+
+
+def _up(c_in: int, c_out: int, k: int = 4, s: int = 2, p: int = 1) -> nn.Sequential:
+    return nn.Sequential(nn.ConvTranspose2d(c_in, c_out, k, s, p, bias=False), nn.BatchNorm2d(c_out), nn.ReLU())
+
+
+def _down(c_in: int, c_out: int, bn: bool = True) -> nn.Sequential:
+    layers: list[nn.Module] = [nn.Conv2d(c_in, c_out, 4, 2, 1, bias=not bn)]
+    if bn:
+        layers.append(nn.BatchNorm2d(c_out))
+    layers.append(nn.LeakyReLU(0.2))
+    return nn.Sequential(*layers)
+
+
+def _check_shape(data_shape: tuple[int, ...]) -> tuple[int, int]:
+    if len(data_shape) != 3:
+        raise ConfigError(
+            f"arch dcgan needs image data (C, H, W), got samples of shape {data_shape}; use model.arch=mlp"
+        )
+    c, h, w = data_shape
+    if h != w or not (h == 28 or (is_power_of_two(h) and 16 <= h <= 256)):
+        raise ConfigError(
+            f"arch dcgan cannot model {h}×{w} images: set data.size to a power of two from 16 to 256, or 28"
+        )
+    return c, h
+
+
+class DCGANGenerator(Generator):
+    """Transposed-convolution generator; see the module docstring for the layer plan."""
+
+    def __init__(self, cfg: ModelConfig, data_shape: tuple[int, ...], output: str, num_classes: int = 0) -> None:
+        super().__init__(cfg.nz, cfg.z_dist, data_shape, output, num_classes, cfg.embed_dim)
+        c, size = _check_shape(data_shape)
+        ngf = cfg.ngf
+        if size == 28:
+            widths = [2 * ngf, ngf]
+            self.blocks.append(_up(self.in_features, widths[0], k=7, s=1, p=0))
+        else:
+            n_up = int(math.log2(size)) - 2
+            widths = [ngf * min(2 ** (n_up - 1 - i), MAX_WIDTH_MULT) for i in range(n_up)]
+            self.blocks.append(_up(self.in_features, widths[0], k=4, s=1, p=0))
+        for w_in, w_out in pairwise(widths):
+            self.blocks.append(_up(w_in, w_out))
+        self.blocks.append(nn.Sequential(nn.ConvTranspose2d(widths[-1], c, 4, 2, 1), output_activation(output)))
+        dcgan_init(self.blocks)
+
+    def _stem(self, z: Tensor, y: Tensor | None) -> Tensor:
+        h = super()._stem(z, y)
+        return h.view(h.shape[0], h.shape[1], 1, 1)
+
+
+class DCGANDiscriminator(Discriminator):
+    """Strided-convolution discriminator (projection-conditional when num_classes > 0)."""
+
+    def __init__(self, cfg: ModelConfig, data_shape: tuple[int, ...], num_classes: int = 0) -> None:
+        super().__init__(data_shape, num_classes)
+        c, size = _check_shape(data_shape)
+        ndf = cfg.ndf
+        if size == 28:
+            widths, head_k = [ndf, 2 * ndf], 7
+        else:
+            n_down = int(math.log2(size)) - 2
+            widths, head_k = [ndf * min(2**i, MAX_WIDTH_MULT) for i in range(n_down)], 4
+        self.blocks.append(_down(c, widths[0], bn=False))
+        for w_in, w_out in pairwise(widths):
+            self.blocks.append(_down(w_in, w_out))
+        self.head = nn.Conv2d(widths[-1], 1, head_k, 1, 0)
+        self.embed = nn.Embedding(num_classes, widths[-1]) if self.conditional else None
+        dcgan_init(self)
+        if self.embed is not None:
+            nn.init.normal_(self.embed.weight, 0.0, 0.02)
+
+    def _logit(self, h: Tensor, y: Tensor | None) -> Tensor:
+        out = self.head(h).flatten()
+        if self.embed is not None and y is not None:
+            out = out + (self.embed(y).to(h.dtype) * h.sum(dim=(2, 3))).sum(dim=1)
+        return out
+
+
+def build_dcgan(
+    cfg: ModelConfig, data_shape: tuple[int, ...], num_classes: int
+) -> tuple[DCGANGenerator, DCGANDiscriminator]:
+    output = "tanh" if cfg.g_output == "auto" else cfg.g_output
+    k = num_classes if cfg.conditional else 0
+    return DCGANGenerator(cfg, data_shape, output, k), DCGANDiscriminator(cfg, data_shape, k)

@@ -1,0 +1,124 @@
+"""The GAN paper's MNIST model (Goodfellow et al. 2014): a ReLU MLP generator and a maxout + dropout discriminator.
+
+Also the model for toy point data ((D,)-shaped samples), where the generator's output is linear.
+
+Initialisation follows the paper's pylearn2 configuration: weights U(-r, r) with r = 0.05 in G and r = 0.005 in
+D, biases 0. The tiny D weights make D(x) start at 1/2 for every input, so neither player is ahead at step 0;
+under SGD with momentum (the paper's optimiser) and Adam alike this trains. The sigmoid output bias of G starts
+at logit(pixel_mean) (pylearn2's `init_bias_target_marginals`), so G's first samples already have the data's
+average brightness per pixel instead of a uniform grey, and D cannot win on the mean alone.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor, nn
+
+from zerosum.config import ModelConfig
+from zerosum.errors import ConfigError
+from zerosum.models.common import Discriminator, Generator, logit, output_activation
+
+G_IRANGE = 0.05
+D_IRANGE = 0.005
+
+
+def _uniform_linear(n_in: int, n_out: int, irange: float) -> nn.Linear:
+    layer = nn.Linear(n_in, n_out)
+    nn.init.uniform_(layer.weight, -irange, irange)
+    nn.init.zeros_(layer.bias)
+    return layer
+
+
+class Maxout(nn.Module):
+    """A linear layer of units × pieces outputs, reduced by a max over each unit's pieces."""
+
+    def __init__(self, n_in: int, units: int, pieces: int, irange: float) -> None:
+        super().__init__()
+        self.units, self.pieces = units, pieces
+        self.linear = _uniform_linear(n_in, units * pieces, irange)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.linear(x).view(x.shape[0], self.units, self.pieces).amax(dim=2)
+
+
+def _output_bias(pixel_mean: Tensor, out_shape: tuple[int, ...], output: str) -> Tensor | None:
+    """Output-layer bias that makes G's pre-activation 0 map to the data's mean (pixel_mean in [0, 1] units)."""
+    if output == "linear":
+        return None
+    numel = math.prod(out_shape)
+    m = pixel_mean.detach().to(torch.float64).flatten().cpu()
+    if m.numel() == 1:
+        m = m.expand(numel)
+    elif len(out_shape) == 3 and m.numel() == out_shape[0]:  # per channel
+        m = m.repeat_interleave(numel // out_shape[0])
+    elif m.numel() != numel:
+        raise ConfigError(
+            f"pixel_mean has {m.numel()} values but the data has {numel} per sample; pass one value, "
+            "one per channel or one per pixel"
+        )
+    b = logit(m)
+    return (b / 2 if output == "tanh" else b).float()  # tanh(b/2) = 2·sigmoid(b) − 1
+
+
+class MLPGenerator(Generator):
+    """z (+ label embedding) → ReLU hidden layers → prod(out_shape) outputs, reshaped to out_shape."""
+
+    def __init__(
+        self,
+        cfg: ModelConfig,
+        out_shape: tuple[int, ...],
+        output: str,
+        num_classes: int = 0,
+        pixel_mean: Tensor | None = None,
+    ) -> None:
+        super().__init__(cfg.nz, cfg.z_dist, out_shape, output, num_classes, cfg.embed_dim)
+        width = self.in_features
+        for h in cfg.g_hidden:
+            self.blocks.append(nn.Sequential(_uniform_linear(width, h, G_IRANGE), nn.ReLU()))
+            width = h
+        head = _uniform_linear(width, math.prod(out_shape), G_IRANGE)
+        if pixel_mean is not None and (bias := _output_bias(pixel_mean, self.out_shape, output)) is not None:
+            with torch.no_grad():
+                head.bias.copy_(bias)
+        self.blocks.append(nn.Sequential(head, output_activation(output), nn.Unflatten(1, self.out_shape)))
+
+
+class MaxoutDiscriminator(Discriminator):
+    """Input dropout → maxout layers, each after dropout of its input → dropout → one linear unit (the logit).
+
+    Conditional: a label embedding is concatenated to the (dropped-out) input; labels are never dropped.
+    `features` returns each maxout layer's output (before the next dropout).
+    """
+
+    def __init__(self, cfg: ModelConfig, in_shape: tuple[int, ...], num_classes: int = 0) -> None:
+        super().__init__(in_shape, num_classes)
+        self.drop_in = nn.Dropout(cfg.d_drop_input)
+        self.embed = nn.Embedding(num_classes, cfg.embed_dim) if self.conditional else None
+        width = math.prod(in_shape) + (cfg.embed_dim if self.conditional else 0)
+        for i, units in enumerate(cfg.d_hidden):
+            layer = Maxout(width, units, cfg.maxout_pieces, D_IRANGE)
+            self.blocks.append(layer if i == 0 else nn.Sequential(nn.Dropout(cfg.d_drop_hidden), layer))
+            width = units
+        drop_head = cfg.d_drop_hidden if cfg.d_hidden else 0.0  # the input was already dropped out
+        self.head = nn.Sequential(nn.Dropout(drop_head), _uniform_linear(width, 1, D_IRANGE))
+
+    def _stem(self, x: Tensor, y: Tensor | None) -> Tensor:
+        h = self.drop_in(x.flatten(1))
+        if self.embed is not None and y is not None:
+            h = torch.cat([h, self.embed(y).to(h.dtype)], dim=1)
+        return h
+
+    def _logit(self, h: Tensor, y: Tensor | None) -> Tensor:
+        return self.head(h).squeeze(1)
+
+
+def build_mlp(
+    cfg: ModelConfig, data_shape: tuple[int, ...], num_classes: int, pixel_mean: Tensor | None
+) -> tuple[MLPGenerator, MaxoutDiscriminator]:
+    images = len(data_shape) == 3
+    output = cfg.g_output if cfg.g_output != "auto" else ("sigmoid" if images else "linear")
+    g = MLPGenerator(cfg, data_shape, output, num_classes if cfg.conditional else 0, pixel_mean)
+    d = MaxoutDiscriminator(cfg, data_shape, num_classes if cfg.conditional else 0)
+    return g, d

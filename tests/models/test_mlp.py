@@ -1,0 +1,155 @@
+"""The GAN paper's MLP generator and maxout discriminator, for images and for point data."""
+
+import pytest
+import torch
+from torch import nn
+
+from zerosum.config import ModelConfig
+from zerosum.errors import ConfigError
+from zerosum.losses import get_loss
+from zerosum.models import MaxoutDiscriminator, MLPGenerator, build_models
+from zerosum.models.mlp import D_IRANGE, G_IRANGE, Maxout
+
+
+def _cfg(**kw) -> ModelConfig:
+    return ModelConfig(arch="mlp", **kw)
+
+
+def test_paper_mnist_model_shapes():
+    g, d = build_models(_cfg(), (1, 28, 28))
+    assert isinstance(g, MLPGenerator) and isinstance(d, MaxoutDiscriminator)
+    assert [b[0].out_features for b in g.blocks] == [1200, 1200, 784] and g.blocks[0][0].in_features == 100
+    assert all(isinstance(b[1], nn.ReLU) for b in g.blocks[:-1]) and isinstance(g.blocks[-1][1], nn.Sigmoid)
+    assert g.output_range == (0.0, 1.0)
+    z = g.sample_z(5)
+    x = g(z)
+    assert x.shape == (5, 1, 28, 28) and x.min() >= 0 and x.max() <= 1
+    assert d(x).shape == (5,)
+    assert [f.shape for f in d.features(x)] == [(5, 240), (5, 240)]
+    maxouts = [m for m in d.modules() if isinstance(m, Maxout)]
+    assert [(m.linear.in_features, m.linear.out_features) for m in maxouts] == [(784, 1200), (240, 1200)]
+    assert d.head[1].out_features == 1
+
+
+def test_dropout_rates_and_placement():
+    _, d = build_models(_cfg(d_drop_input=0.2, d_drop_hidden=0.5), (1, 28, 28))
+    assert d.drop_in.p == 0.2
+    assert isinstance(d.blocks[1][0], nn.Dropout) and d.blocks[1][0].p == 0.5
+    assert isinstance(d.head[0], nn.Dropout) and d.head[0].p == 0.5
+    x = torch.rand(8, 1, 28, 28)
+    d.train()
+    assert not torch.equal(d(x), d(x))  # dropout active
+    d.eval()
+    assert torch.equal(d(x), d(x))
+
+
+def test_maxout_takes_the_max_over_pieces():
+    m = Maxout(6, units=4, pieces=3, irange=0.5)
+    x = torch.randn(7, 6)
+    pre = m.linear(x).view(7, 4, 3)
+    torch.testing.assert_close(m(x), pre.max(dim=2).values)
+    assert m(x).shape == (7, 4)
+
+
+def test_uniform_init_ranges():
+    torch.manual_seed(0)
+    g, d = build_models(_cfg(), (1, 28, 28))
+    for net, r in ((g, G_IRANGE), (d, D_IRANGE)):
+        for m in net.modules():
+            if isinstance(m, nn.Linear):
+                assert m.weight.abs().max() <= r and m.weight.abs().max() > 0.9 * r
+                assert m.weight.std().item() == pytest.approx(r / 3**0.5, rel=0.05)
+    assert torch.all(g.blocks[-1][0].bias == 0)  # no pixel_mean: zero bias
+
+
+@pytest.mark.parametrize("mean_kind", ["pixel", "channel", "scalar"])
+def test_output_bias_from_pixel_mean(mean_kind):
+    torch.manual_seed(0)
+    gen = torch.Generator().manual_seed(1)
+    per_pixel = torch.rand(1, 28, 28, generator=gen) ** 3  # dark-heavy, like MNIST
+    per_pixel[0, :2] = 0.0  # all-black border: must clamp, not -inf
+    per_pixel[0, -1] = 1.0
+    pixel_mean = {"pixel": per_pixel, "channel": per_pixel.mean().reshape(1), "scalar": torch.tensor(0.13)}[mean_kind]
+    g, _ = build_models(_cfg(), (1, 28, 28), pixel_mean=pixel_mean)
+    target = pixel_mean.expand(1, 28, 28).flatten().double().clamp(1e-3, 1 - 1e-3)
+    bias = g.blocks[-1][0].bias.double()
+    torch.testing.assert_close(bias, torch.log(target / (1 - target)), rtol=1e-5, atol=1e-5)
+    assert torch.isfinite(bias).all()
+    with torch.no_grad():
+        mean_sample = g(g.sample_z(512, gen)).mean(0).flatten()
+    # small weights: G's first samples already have the data's per-pixel brightness (a fixed offset of
+    # w·E[h] per pixel remains, as the ReLU features have a positive mean)
+    err = (mean_sample.double() - target).abs()
+    assert err.mean() < 0.02 and err.max() < 0.1
+
+
+def test_pixel_mean_per_channel_and_tanh_output():
+    torch.manual_seed(0)
+    g, _ = build_models(_cfg(g_output="tanh"), (3, 8, 8), pixel_mean=torch.tensor([0.2, 0.5, 0.8]))
+    assert g.output_range == (-1.0, 1.0)
+    out_at_zero = torch.tanh(g.blocks[-1][0].bias).view(3, 8, 8)
+    for c, m in enumerate([0.2, 0.5, 0.8]):
+        torch.testing.assert_close(out_at_zero[c], torch.full((8, 8), 2 * m - 1), rtol=0, atol=1e-5)
+
+
+def test_pixel_mean_of_wrong_size():
+    with pytest.raises(ConfigError, match="pixel_mean has 5 values"):
+        build_models(_cfg(), (1, 28, 28), pixel_mean=torch.rand(5))
+
+
+@pytest.mark.parametrize("dim", [1, 2])
+def test_point_data_linear_output(dim):
+    g, d = build_models(_cfg(g_hidden=[32], d_hidden=[16, 8], maxout_pieces=2), (dim,), pixel_mean=torch.rand(dim))
+    assert g.output_range is None and g.out_shape == (dim,)
+    assert torch.all(g.blocks[-1][0].bias == 0)  # linear output: pixel_mean does not apply
+    x = g(g.sample_z(6))
+    assert x.shape == (6, dim) and d(x).shape == (6,)
+    assert [f.shape for f in d.features(x)] == [(6, 16), (6, 8)]
+
+
+def test_conditional_mlp():
+    g, d = build_models(_cfg(conditional=True, embed_dim=7, g_hidden=[32], d_hidden=[16]), (1, 8, 8), num_classes=5)
+    assert g.conditional and g.num_classes == 5 and g.blocks[0][0].in_features == g.nz + 7
+    assert d.blocks[0].linear.in_features == 64 + 7
+    z = g.sample_z(3)
+    d.eval()
+    x0, x1 = g(z, torch.zeros(3, dtype=torch.long)), g(z, torch.full((3,), 4))
+    assert not torch.allclose(x0, x1)
+    assert not torch.allclose(d(x0, torch.zeros(3, dtype=torch.long)), d(x0, torch.full((3,), 4)))
+    with pytest.raises(ConfigError, match="conditional"):
+        d(x0)
+
+
+def test_tiny_gan_learns_a_1d_gaussian():
+    """300 steps of Algorithm 1 (k=1) with the paper's objective pair move G's samples onto N(3, 0.5)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny matrices: threads only add overhead
+    try:
+        _train_tiny_gan()
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train_tiny_gan() -> None:
+    torch.manual_seed(0)
+    cfg = _cfg(nz=2, g_hidden=[16], d_hidden=[16], maxout_pieces=3, d_drop_input=0.0, d_drop_hidden=0.0)
+    g, d = build_models(cfg, (1,))
+    loss = get_loss("nonsaturating")
+    opt_g = torch.optim.Adam(g.parameters(), 5e-3, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(d.parameters(), 5e-3, betas=(0.5, 0.999))
+    gen = torch.Generator().manual_seed(0)
+    with torch.no_grad():
+        assert g(g.sample_z(1000, gen)).mean().abs() < 0.5  # starts far from the data
+    for _ in range(300):
+        real = 3 + 0.5 * torch.randn(64, 1, generator=gen)
+        ld = loss.d(d(real), d(g(g.sample_z(64, gen)).detach()))
+        opt_d.zero_grad()
+        ld.backward()
+        opt_d.step()
+        lg = loss.g(d(g(g.sample_z(64, gen))))
+        opt_g.zero_grad()
+        lg.backward()
+        opt_g.step()
+    with torch.no_grad():
+        s = g(g.sample_z(2000, gen))
+    assert abs(s.mean().item() - 3) < 0.5 and 0.1 < s.std().item() < 1.5
