@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("run_dir")
     s.add_argument("--n", type=int, default=64)
     s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--out", help="grid PNG to write (default RUN_DIR/sample_seedS.png)")
+    s.add_argument("--out", help="PNG to write: a grid, or a scatter for point data (default RUN_DIR/sample_seedS.png)")
     s.add_argument("--npz", help="also save raw samples and their z to this .npz")
     s.add_argument("--checkpoint", default="latest", help="'latest', 'best', or a checkpoint path")
     s.add_argument("--labels", help="comma-separated classes for a conditional run, e.g. 3,7")
@@ -81,14 +81,14 @@ def _sample(args: argparse.Namespace) -> int:
         except ValueError:
             raise zerosum.ConfigError(f"--labels {args.labels!r}: expected integers like 3,7") from None
     samples = zerosum.sample(run, args.n, seed=args.seed, labels=labels)
+    out = Path(args.out) if args.out else Path(args.run_dir) / f"sample_seed{args.seed}.png"
     if run.config.data_info.kind == "image":
-        out = Path(args.out) if args.out else Path(args.run_dir) / f"sample_seed{args.seed}.png"
         save_grid(samples, out, nrow=args.nrow)
-        print(f"wrote {out} ({args.n} samples, step {run.step})")
-    elif args.out:
+    else:
         from zerosum.plots import plot_points
 
-        plot_points(samples.images.numpy(), samples.images.numpy(), Path(args.out))
+        plot_points(None, samples.images.numpy(), out, title=f"{args.n} samples, step {run.step}")
+    print(f"wrote {out} ({args.n} samples, step {run.step})")
     if args.npz:
         save_npz(samples, Path(args.npz))
         print(f"wrote {args.npz}")

@@ -49,6 +49,8 @@ class ModelConfig(_Section):
     maxout_pieces: int = Field(5, ge=1)
     d_drop_input: float = Field(0.2, ge=0.0, lt=1.0)
     d_drop_hidden: float = Field(0.5, ge=0.0, lt=1.0)
+    g_init_range: float = Field(0.05, gt=0, description="MLP G weights start U(-r, r) (the paper's pylearn2 irange)")
+    d_init_range: float = Field(0.005, gt=0, description="MLP D weights start U(-r, r)")
     g_output: Literal["auto", "sigmoid", "tanh", "linear"] = "auto"
 
 

@@ -65,19 +65,21 @@ def plot_losses(rows: list[dict[str, Any]], path: Path, title: str = "") -> None
     _save(fig, path)
 
 
-def plot_points(real: np.ndarray, fake: np.ndarray, path: Path, title: str = "") -> None:
-    """2-D: real and generated points overlaid. 1-D: their histograms."""
+def plot_points(real: np.ndarray | None, fake: np.ndarray, path: Path, title: str = "") -> None:
+    """2-D: generated points over the data's (when given). 1-D: their histograms."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(5, 5) if real.shape[1] == 2 else (7, 3.5))
-    if real.shape[1] >= 2:
-        ax.scatter(real[:, 0], real[:, 1], s=2, alpha=0.3, label="data", color="tab:blue")
+    two_d = fake.shape[1] >= 2
+    fig, ax = plt.subplots(figsize=(5, 5) if two_d else (7, 3.5))
+    if two_d:
+        if real is not None:
+            ax.scatter(real[:, 0], real[:, 1], s=2, alpha=0.3, label="data", color="tab:blue")
         ax.scatter(fake[:, 0], fake[:, 1], s=2, alpha=0.3, label="G(z)", color="tab:orange")
         ax.set_aspect("equal")
     else:
-        lo = float(min(real.min(), fake.min()))
-        hi = float(max(real.max(), fake.max()))
-        bins = np.linspace(lo, hi, 80)
-        ax.hist(real[:, 0], bins=bins, density=True, alpha=0.5, label="p_data")
+        both = fake if real is None else np.concatenate([real, fake])
+        bins = np.linspace(float(both.min()), float(both.max()), 80)
+        if real is not None:
+            ax.hist(real[:, 0], bins=bins, density=True, alpha=0.5, label="p_data")
         ax.hist(fake[:, 0], bins=bins, density=True, alpha=0.5, label="p_g")
     ax.legend(loc="upper right")
     if title:

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
+from pydantic import ValidationError
 from torch import nn
 
-from zerosum.config import RunConfig, load_config_file, to_yaml
+from zerosum.config import DataInfo, ModelConfig, RunConfig, load_config_file, to_yaml
 from zerosum.errors import CheckpointError, ConfigError
 from zerosum.models import build_models
 from zerosum.training import checkpoint
@@ -72,14 +73,21 @@ def read_config(run_dir: Path) -> RunConfig:
 
 
 def check_checkpoint_matches(state: dict, cfg: RunConfig, path: Path) -> None:
-    """A checkpoint of another architecture is refused before any weight is copied."""
-    saved = state.get("config", {})
-    for section in ("model", "data_info"):
-        ours = cfg.model_dump(mode="json")[section]
-        if saved.get(section) != ours:
-            diff = sorted(
-                k for k in set(ours) | set(saved.get(section) or {}) if (saved.get(section) or {}).get(k) != ours.get(k)
-            )
+    """A checkpoint of another architecture is refused before any weight is copied.
+
+    The saved sections are validated first, so fields added to the schema later compare as their defaults.
+    """
+    saved = state.get("config") or {}
+    for section, schema in (("model", ModelConfig), ("data_info", DataInfo)):
+        ours = getattr(cfg, section)
+        try:
+            theirs = schema.model_validate(saved.get(section) or {})
+        except ValidationError:
+            theirs = None
+        if theirs != ours:
+            a = ours.model_dump() if ours is not None else {}
+            b = theirs.model_dump() if theirs is not None else {}
+            diff = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k)) or ["all"]
             raise CheckpointError(
                 f"{path} was trained with another {section} ({', '.join(diff)} differ); "
                 "use the checkpoint with the run it came from"

@@ -8,7 +8,7 @@ from zerosum.config import ModelConfig
 from zerosum.errors import ConfigError
 from zerosum.losses import get_loss
 from zerosum.models import MaxoutDiscriminator, MLPGenerator, build_models
-from zerosum.models.mlp import D_IRANGE, G_IRANGE, Maxout
+from zerosum.models.mlp import Maxout
 
 
 def _cfg(**kw) -> ModelConfig:
@@ -53,8 +53,10 @@ def test_maxout_takes_the_max_over_pieces():
 
 def test_uniform_init_ranges():
     torch.manual_seed(0)
-    g, d = build_models(_cfg(), (1, 28, 28))
-    for net, r in ((g, G_IRANGE), (d, D_IRANGE)):
+    cfg = _cfg()
+    assert (cfg.g_init_range, cfg.d_init_range) == (0.05, 0.005)  # the paper's pylearn2 ranges by default
+    g, d = build_models(cfg, (1, 28, 28))
+    for net, r in ((g, cfg.g_init_range), (d, cfg.d_init_range)):
         for m in net.modules():
             if isinstance(m, nn.Linear):
                 assert m.weight.abs().max() <= r and m.weight.abs().max() > 0.9 * r

@@ -81,3 +81,22 @@ def test_gan_mnist_preset_runs(tmp_path):
     run = zerosum.load_run(out)
     x = zerosum.sample(run, 4).images
     assert x.shape == (4, 1, 28, 28) and x.min() >= 0 and x.max() <= 1
+
+
+@pytest.mark.parametrize("preset", ["dcgan-cifar10", "dcgan-fashion", "dcgan-faces"])
+def test_real_data_presets_train_and_sample(tmp_path, data_root, preset):
+    out = tmp_path / preset
+    small = [
+        "data.limit=128",
+        "model.ngf=8",
+        "model.ndf=8",
+        "train.batch_size=16",
+        "train.steps=2",
+        "train.progress=false",
+        "train.tensorboard=false",
+    ]
+    zerosum.train(preset, overrides=small, out=out, data_root=None)
+    run = zerosum.load_run(out)
+    cfg = run.config
+    images = zerosum.sample(run, 4).images
+    assert images.shape == (4, cfg.data.channels, cfg.data.size, cfg.data.size)

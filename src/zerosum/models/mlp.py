@@ -2,11 +2,12 @@
 
 Also the model for toy point data ((D,)-shaped samples), where the generator's output is linear.
 
-Initialisation follows the paper's pylearn2 configuration: weights U(-r, r) with r = 0.05 in G and r = 0.005 in
-D, biases 0. The tiny D weights make D(x) start at 1/2 for every input, so neither player is ahead at step 0;
-under SGD with momentum (the paper's optimiser) and Adam alike this trains. The sigmoid output bias of G starts
-at logit(pixel_mean) (pylearn2's `init_bias_target_marginals`), so G's first samples already have the data's
-average brightness per pixel instead of a uniform grey, and D cannot win on the mean alone.
+Initialisation follows the paper's pylearn2 configuration: weights U(-r, r) with r = 0.05 in G and r = 0.005
+in D, biases 0 (`model.g_init_range`, `model.d_init_range`). The tiny D weights make D(x) start at 1/2 for every
+input, so neither player is ahead at step 0. The 1-D toy needs wider ranges: a nearly linear D cannot see that
+two distributions with the same mean differ in spread. The sigmoid output bias of G starts at logit(pixel_mean)
+(pylearn2's `init_bias_target_marginals`), so G's first samples already have the data's average brightness per
+pixel instead of a uniform grey, and D cannot win on the mean alone.
 """
 
 from __future__ import annotations
@@ -19,9 +20,6 @@ from torch import Tensor, nn
 from zerosum.config import ModelConfig
 from zerosum.errors import ConfigError
 from zerosum.models.common import Discriminator, Generator, logit, output_activation
-
-G_IRANGE = 0.05
-D_IRANGE = 0.005
 
 
 def _uniform_linear(n_in: int, n_out: int, irange: float) -> nn.Linear:
@@ -76,9 +74,9 @@ class MLPGenerator(Generator):
         super().__init__(cfg.nz, cfg.z_dist, out_shape, output, num_classes, cfg.embed_dim)
         width = self.in_features
         for h in cfg.g_hidden:
-            self.blocks.append(nn.Sequential(_uniform_linear(width, h, G_IRANGE), nn.ReLU()))
+            self.blocks.append(nn.Sequential(_uniform_linear(width, h, cfg.g_init_range), nn.ReLU()))
             width = h
-        head = _uniform_linear(width, math.prod(out_shape), G_IRANGE)
+        head = _uniform_linear(width, math.prod(out_shape), cfg.g_init_range)
         if pixel_mean is not None and (bias := _output_bias(pixel_mean, self.out_shape, output)) is not None:
             with torch.no_grad():
                 head.bias.copy_(bias)
@@ -98,11 +96,11 @@ class MaxoutDiscriminator(Discriminator):
         self.embed = nn.Embedding(num_classes, cfg.embed_dim) if self.conditional else None
         width = math.prod(in_shape) + (cfg.embed_dim if self.conditional else 0)
         for i, units in enumerate(cfg.d_hidden):
-            layer = Maxout(width, units, cfg.maxout_pieces, D_IRANGE)
+            layer = Maxout(width, units, cfg.maxout_pieces, cfg.d_init_range)
             self.blocks.append(layer if i == 0 else nn.Sequential(nn.Dropout(cfg.d_drop_hidden), layer))
             width = units
         drop_head = cfg.d_drop_hidden if cfg.d_hidden else 0.0  # the input was already dropped out
-        self.head = nn.Sequential(nn.Dropout(drop_head), _uniform_linear(width, 1, D_IRANGE))
+        self.head = nn.Sequential(nn.Dropout(drop_head), _uniform_linear(width, 1, cfg.d_init_range))
 
     def _stem(self, x: Tensor, y: Tensor | None) -> Tensor:
         h = self.drop_in(x.flatten(1))

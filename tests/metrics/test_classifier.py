@@ -1,0 +1,114 @@
+"""The independent classifier that grades generated digits: deterministic, cached, and its summary numbers."""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+
+from zerosum.metrics import classifier as clf
+
+# Read before the autouse fixture points ZEROSUM_CACHE at a temporary folder: a classifier the user has already
+# trained may be reused (read-only) by the accuracy test.
+_USER_CACHE = Path(os.environ.get("ZEROSUM_CACHE") or Path.home() / ".cache" / "zerosum")
+
+
+@pytest.fixture(scope="module")
+def mnist_train() -> tuple[torch.Tensor, torch.Tensor]:
+    return clf.load_split("mnist", "train")
+
+
+def test_training_is_deterministic_and_leaves_global_rng_alone(mnist_train):
+    images, labels = mnist_train[0][:2048], mnist_train[1][:2048]
+    torch.manual_seed(0)
+    expected_next = torch.rand(3)
+    torch.manual_seed(0)
+    a = clf.train_classifier(images, labels, steps=60, batch_size=64)
+    assert torch.equal(torch.rand(3), expected_next)
+    b = clf.train_classifier(images, labels, steps=60, batch_size=64)
+    for (name, pa), pb in zip(a.state_dict().items(), b.state_dict().values(), strict=True):
+        assert torch.equal(pa, pb), name
+    c = clf.train_classifier(images, labels, steps=60, batch_size=64, seed=7)
+    assert not torch.equal(a.conv1.weight, c.conv1.weight)
+
+
+def test_short_training_learns_digits(mnist_train):
+    images, labels = mnist_train
+    model = clf.train_classifier(images[:4096], labels[:4096], steps=200, batch_size=64)
+    assert clf.accuracy(model, images[-2000:], labels[-2000:]) > 0.85
+
+
+def test_classify_and_features_shapes_and_uint8_equals_float():
+    model = clf.LeNet().eval()
+    u8 = torch.randint(0, 256, (37, 1, 28, 28), dtype=torch.uint8)
+    probs = clf.classify(model, u8, batch_size=10)
+    assert probs.shape == (37, 10)
+    assert torch.allclose(probs.sum(1), torch.ones(37), atol=1e-5)
+    assert torch.allclose(probs, clf.classify(model, u8.float() / 255), atol=1e-6)
+    assert clf.penultimate_features(model, u8, batch_size=16).shape == (37, clf.LeNet.feature_dim)
+
+
+def test_confident_share_counts_rows_above_threshold():
+    probs = torch.tensor([[0.95, 0.05] + [0.0] * 8, [0.5, 0.5] + [0.0] * 8, [0.0] * 9 + [1.0], [0.1] * 10])
+    assert clf.confident_share(probs) == pytest.approx(0.5)
+    assert clf.confident_share(probs, threshold=0.99) == pytest.approx(0.25)
+    assert clf.confident_share(probs, threshold=0.05) == pytest.approx(1.0)
+
+
+def test_class_histogram_entropy_known_values():
+    eye = torch.eye(10)
+    assert clf.class_histogram_entropy(eye.repeat(7, 1)) == pytest.approx(math.log(10))
+    assert clf.class_histogram_entropy(eye[[3] * 50]) == pytest.approx(0.0)
+    assert clf.class_histogram_entropy(eye[[1, 2] * 20]) == pytest.approx(math.log(2))
+    quarter = -(0.75 * math.log(0.75) + 0.25 * math.log(0.25))
+    assert clf.class_histogram_entropy(eye[[0, 0, 0, 1]]) == pytest.approx(quarter)
+
+
+def test_get_classifier_caches_atomically_and_retrains_a_corrupt_entry(monkeypatch, mnist_train):
+    small = (mnist_train[0][:1024], mnist_train[1][:1024])
+    monkeypatch.setattr(clf, "load_split", lambda dataset, split: small)
+    first = clf.get_classifier("mnist")
+    path = clf.classifier_path("mnist")
+    assert path.is_file() and [p.name for p in path.parent.iterdir()] == [path.name]
+    assert 0.0 <= first.test_accuracy <= 1.0
+    real_train = clf.train_classifier
+    monkeypatch.setattr(clf, "train_classifier", lambda *a, **k: pytest.fail("retrained despite a valid cache"))
+    again = clf.get_classifier("mnist")
+    assert again.test_accuracy == first.test_accuracy
+    assert all(torch.equal(a, b) for a, b in zip(first.state_dict().values(), again.state_dict().values(), strict=True))
+    monkeypatch.setattr(clf, "train_classifier", real_train)
+    path.write_bytes(b"not a checkpoint")
+    assert torch.equal(clf.get_classifier("mnist").conv1.weight, first.conv1.weight)
+
+
+def test_unknown_dataset_is_a_data_error():
+    with pytest.raises(clf.DataError, match="no classifier"):
+        clf.load_split("cifar10", "train")
+
+
+def _check_mnist_accuracy() -> None:
+    model = clf.get_classifier("mnist")
+    images, labels = clf.load_split("mnist", "test")
+    acc = clf.accuracy(model, images, labels)
+    assert acc >= 0.99
+    assert acc == pytest.approx(model.test_accuracy, abs=1e-4)
+    assert clf.confident_share(clf.classify(model, images)) > 0.95
+
+
+def test_cached_mnist_classifier_is_accurate():
+    cached = _USER_CACHE / "classifiers" / "lenet-mnist.pt"
+    if not cached.is_file() or torch.load(cached, weights_only=True).get("version") != clf.VERSION:
+        pytest.skip("no current trained classifier in the user cache; the slow test trains one")
+    target = clf.classifier_path("mnist")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(cached, target)
+    _check_mnist_accuracy()
+
+
+@pytest.mark.slow
+def test_trained_mnist_classifier_reaches_99_percent():
+    _check_mnist_accuracy()
