@@ -72,6 +72,9 @@ class TrainConfig(_Section):
     momentum_steps: int = Field(1, ge=1, description="updates over which momentum reaches momentum_final")
     lr_decay: float = Field(1.0, ge=1.0, description="lr ← lr / lr_decay after every update")
     lr_min: float = Field(0.0, ge=0)
+    lr_anneal_from: float | None = Field(
+        None, ge=0, lt=1, description="fraction of train.steps after which the lr falls linearly to 0; None = off"
+    )
     ema: float = Field(0.0, ge=0, lt=1, description="decay of an EMA copy of G used for sampling; 0 = off")
     reuse_fake: bool = Field(False, description="G-step reuses the last D-step's noise instead of fresh noise")
     amp: Literal["off", "bf16"] = "off"

@@ -23,3 +23,18 @@ def test_constant_by_default():
     cfg = TrainConfig()
     assert learning_rate(2e-4, 12345, cfg) == 2e-4
     assert momentum(12345, cfg) == cfg.momentum
+
+
+def test_linear_anneal_reaches_zero_at_the_last_step():
+    cfg = TrainConfig(steps=100, lr_anneal_from=0.5)
+    assert learning_rate(1.0, 50, cfg) == 1.0
+    assert learning_rate(1.0, 75, cfg) == pytest.approx(0.5)
+    assert learning_rate(1.0, 100, cfg) == 0.0
+
+
+def test_ema_decay_warms_up():
+    from zerosum.training.ema import ema_decay
+
+    assert ema_decay(0.999, 0) == pytest.approx(0.1)
+    assert ema_decay(0.999, 90) == pytest.approx(0.91)
+    assert ema_decay(0.999, 10**6) == 0.999

@@ -1,7 +1,8 @@
 """An exponential moving average of G's weights.
 
-Sampling from the averaged weights smooths the oscillation of adversarial training; on MNIST it makes clearly
-better digits early in training. BatchNorm running statistics are copied, not averaged.
+Sampling from the averaged weights smooths the oscillation of adversarial training. The decay warms up as
+min(decay, (1 + t) / (10 + t)), so early in a short run the average is not dominated by the random initial
+weights. BatchNorm running statistics are copied, not averaged.
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ def make_ema(model: nn.Module) -> nn.Module:
     for p in ema.parameters():
         p.requires_grad_(False)
     return ema
+
+
+def ema_decay(decay: float, step: int) -> float:
+    """The decay used at update `step` (0-based)."""
+    return min(decay, (1.0 + step) / (10.0 + step))
 
 
 @torch.no_grad()

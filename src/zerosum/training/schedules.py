@@ -13,10 +13,14 @@ from zerosum.config import TrainConfig
 
 
 def learning_rate(base: float, step: int, cfg: TrainConfig) -> float:
-    """lr after `step` updates: base / lr_decay**step, never below lr_min."""
-    if cfg.lr_decay == 1.0:
-        return base
-    return max(base / cfg.lr_decay**step, cfg.lr_min)
+    """lr after `step` updates: base / lr_decay**step, never below lr_min; then the optional linear anneal to 0
+    over the last part of the run (it sharpens samples at the end of a short run)."""
+    lr = base if cfg.lr_decay == 1.0 else max(base / cfg.lr_decay**step, cfg.lr_min)
+    if cfg.lr_anneal_from is not None:
+        start = cfg.lr_anneal_from * cfg.steps
+        if step > start:
+            lr *= max(cfg.steps - step, 0) / max(cfg.steps - start, 1e-9)
+    return lr
 
 
 def momentum(step: int, cfg: TrainConfig) -> float:

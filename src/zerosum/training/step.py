@@ -9,7 +9,7 @@ import torch
 from zerosum.config import TrainConfig
 from zerosum.losses import GanLoss
 from zerosum.training import schedules
-from zerosum.training.ema import update_ema
+from zerosum.training.ema import ema_decay, update_ema
 from zerosum.training.state import TrainState
 
 
@@ -66,7 +66,7 @@ def train_step(
     D.requires_grad_(True)
 
     if state.G_ema is not None:
-        update_ema(state.G_ema, G, cfg.ema)
+        update_ema(state.G_ema, G, ema_decay(cfg.ema, state.step))
     state.step += 1
 
     with torch.no_grad():
