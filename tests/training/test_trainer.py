@@ -53,7 +53,9 @@ def test_existing_run_dir_is_not_overwritten_silently(tmp_path):
     assert zerosum.load_run(tmp_path / "r").step == 2
 
 
-def test_bad_input_leaves_no_run_directory(tmp_path):
+def test_bad_input_leaves_no_run_directory(tmp_path, monkeypatch):
+    monkeypatch.delenv("ZEROSUM_DATA", raising=False)
+    monkeypatch.setenv("ZEROSUM_OFFLINE", "1")
     out = tmp_path / "never"
     with pytest.raises(zerosum.ConfigError):
         zerosum.train("dcgan-mnist", overrides=[*TINY_DCGAN, "model.ngf=0"], out=out)
