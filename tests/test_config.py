@@ -23,6 +23,8 @@ def test_overrides_parse_yaml_values():
     assert parse_override("train.steps=500") == (["train", "steps"], 500)
     assert parse_override("train.betas=[0.0, 0.99]") == (["train", "betas"], [0.0, 0.99])
     assert parse_override("data.root=null") == (["data", "root"], None)
+    assert resolve("demo", ["train.amp=off"]).train.amp == "off"  # not YAML 1.1's False
+    assert resolve("demo", ["train.ema=0", "train.progress=no"]).train.progress is False
     cfg = resolve("dcgan-mnist", ["train.steps=7", "model.ngf=16"])
     assert (cfg.train.steps, cfg.model.ngf) == (7, 16)
 

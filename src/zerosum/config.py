@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from zerosum.errors import ConfigError
 
@@ -90,6 +90,11 @@ class TrainConfig(_Section):
     progress: bool = True
     tensorboard: bool = True
 
+    @field_validator("amp", mode="before")
+    @classmethod
+    def _amp_off(cls, value: Any) -> Any:
+        return "off" if value is False else value  # YAML 1.1 reads a bare `off` as false
+
     @model_validator(mode="after")
     def _check_betas(self) -> TrainConfig:
         if not all(0.0 <= b < 1.0 for b in self.betas):
@@ -158,11 +163,16 @@ def describe_presets() -> list[tuple[str, str]]:
     return [(n, str(load_preset_raw(n).get("description", "")).strip()) for n in preset_names()]
 
 
+_YAML11_WORDS = {"on", "off", "yes", "no", "y", "n"}
+
+
 def parse_override(text: str) -> tuple[list[str], Any]:
     """`train.steps=500` → (['train', 'steps'], 500); the value is parsed as YAML (numbers, lists, null)."""
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
         raise ConfigError(f"--set {text!r}: expected key=value, e.g. --set train.steps=500")
+    if value.strip().lower() in _YAML11_WORDS:
+        return [p for p in key.strip().split(".")], value.strip()  # `amp=off` means the word, not False
     try:
         parsed = yaml.safe_load(value) if value.strip() else None
     except yaml.YAMLError:
