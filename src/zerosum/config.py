@@ -40,6 +40,9 @@ class ModelConfig(_Section):
     z_dist: Literal["normal", "uniform"] = "normal"
     conditional: bool = False
     embed_dim: int = Field(50, ge=1, description="label embedding size of conditional models")
+    d_conditioning: Literal["concat", "projection"] = Field(
+        "concat", description="conditional DCGAN D: one-hot label maps on the input, or a projection head"
+    )
     # dcgan
     ngf: int = Field(64, ge=1)
     ndf: int = Field(64, ge=1)

@@ -91,7 +91,8 @@ def test_batchnorm_everywhere_but_g_output_and_d_input(size):
 
 def test_init_statistics():
     torch.manual_seed(0)
-    g, d = build_models(ModelConfig(arch="dcgan", conditional=True), (3, 64, 64), num_classes=10)
+    cfg = ModelConfig(arch="dcgan", conditional=True, d_conditioning="projection")
+    g, d = build_models(cfg, (3, 64, 64), num_classes=10)
     for net in (g, d):
         for m in net.modules():
             if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)) and m.weight.numel() > 10_000:
@@ -116,9 +117,21 @@ def test_output_range(output, lo, hi):
     assert g_lin.output_range is None
 
 
-def test_projection_term_uses_the_label():
+def test_concat_conditioning_adds_one_hot_input_maps():
     torch.manual_seed(0)
     _, d = build_models(_cfg(conditional=True), (1, 16, 16), num_classes=3)
+    assert d.blocks[0][0].in_channels == 1 + 3 and d.embed is None
+    d.eval()
+    x = torch.randn(4, 1, 16, 16)
+    assert not torch.allclose(d(x, torch.zeros(4, dtype=torch.long)), d(x, torch.ones(4, dtype=torch.long)))
+    with torch.no_grad():
+        d.blocks[0][0].weight[:, 1:].zero_()  # cut the label channels: the label no longer matters
+    torch.testing.assert_close(d(x, torch.zeros(4, dtype=torch.long)), d(x, torch.full((4,), 2)))
+
+
+def test_projection_term_uses_the_label():
+    torch.manual_seed(0)
+    _, d = build_models(_cfg(conditional=True, d_conditioning="projection"), (1, 16, 16), num_classes=3)
     d.eval()
     x = torch.randn(4, 1, 16, 16)
     a, b = d(x, torch.zeros(4, dtype=torch.long)), d(x, torch.ones(4, dtype=torch.long))
