@@ -46,6 +46,9 @@ class ModelConfig(_Section):
     # dcgan
     ngf: int = Field(64, ge=1)
     ndf: int = Field(64, ge=1)
+    d_minibatch_std: bool = Field(
+        False, description="DCGAN D sees the batch's feature spread (Karras et al. 2018), which counters collapse"
+    )
     # mlp (the GAN paper's MNIST model)
     g_hidden: list[int] = Field(default_factory=lambda: [1200, 1200])
     d_hidden: list[int] = Field(default_factory=lambda: [240, 240])

@@ -27,18 +27,18 @@ def test_training_is_deterministic_and_leaves_global_rng_alone(mnist_train):
     torch.manual_seed(0)
     expected_next = torch.rand(3)
     torch.manual_seed(0)
-    a = clf.train_classifier(images, labels, steps=60, batch_size=64)
+    a = clf.train_classifier(images, labels, steps=40, batch_size=64)
     assert torch.equal(torch.rand(3), expected_next)
-    b = clf.train_classifier(images, labels, steps=60, batch_size=64)
+    b = clf.train_classifier(images, labels, steps=40, batch_size=64)
     for (name, pa), pb in zip(a.state_dict().items(), b.state_dict().values(), strict=True):
         assert torch.equal(pa, pb), name
-    c = clf.train_classifier(images, labels, steps=60, batch_size=64, seed=7)
+    c = clf.train_classifier(images, labels, steps=1, batch_size=64, seed=7)
     assert not torch.equal(a.conv1.weight, c.conv1.weight)
 
 
 def test_short_training_learns_digits(mnist_train):
     images, labels = mnist_train
-    model = clf.train_classifier(images[:4096], labels[:4096], steps=200, batch_size=64)
+    model = clf.train_classifier(images[:4096], labels[:4096], steps=120, batch_size=64)
     assert clf.accuracy(model, images[-2000:], labels[-2000:]) > 0.85
 
 
@@ -93,10 +93,11 @@ def test_unknown_dataset_is_a_data_error():
 def _check_mnist_accuracy() -> None:
     model = clf.get_classifier("mnist")
     images, labels = clf.load_split("mnist", "test")
-    acc = clf.accuracy(model, images, labels)
+    probs = clf.classify(model, images)
+    acc = (probs.argmax(1) == labels).float().mean().item()
     assert acc >= 0.99
     assert acc == pytest.approx(model.test_accuracy, abs=1e-4)
-    assert clf.confident_share(clf.classify(model, images)) > 0.95
+    assert clf.confident_share(probs) > 0.95
 
 
 def test_cached_mnist_classifier_is_accurate():

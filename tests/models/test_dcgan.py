@@ -159,3 +159,16 @@ def test_backward_reaches_every_parameter():
     d(g(g.sample_z(4), y), y).sum().backward()
     for name, p in list(g.named_parameters()) + list(d.named_parameters()):
         assert p.grad is not None and torch.isfinite(p.grad).all(), name
+
+
+def test_minibatch_std_lets_d_see_batch_diversity():
+    torch.manual_seed(0)
+    _, d = build_models(_cfg(d_minibatch_std=True), (1, 16, 16))
+    d.eval()
+    x = torch.randn(8, 1, 16, 16)
+    same = x[:1].expand(8, -1, -1, -1)
+    # the first sample is identical in both batches; only the batch's spread differs
+    assert not torch.allclose(d(x)[0], d(same)[0])
+    _, plain = build_models(_cfg(), (1, 16, 16))
+    plain.eval()
+    torch.testing.assert_close(plain(x)[:1], plain(x[:1]))

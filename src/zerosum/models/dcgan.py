@@ -115,7 +115,8 @@ class DCGANDiscriminator(Discriminator):
         self.blocks.append(_down(c + (num_classes if self.concat else 0), widths[0], bn=False))
         for w_in, w_out in pairwise(widths):
             self.blocks.append(_down(w_in, w_out))
-        self.head = nn.Conv2d(widths[-1], 1, head_k, 1, 0)
+        self.minibatch_std = cfg.d_minibatch_std
+        self.head = nn.Conv2d(widths[-1] + int(self.minibatch_std), 1, head_k, 1, 0)
         project = self.conditional and not self.concat
         self.embed = nn.Embedding(num_classes, widths[-1]) if project else None
         dcgan_init(self)
@@ -129,7 +130,11 @@ class DCGANDiscriminator(Discriminator):
         return torch.cat([x, maps.expand(-1, -1, x.shape[2], x.shape[3])], dim=1)
 
     def _logit(self, h: Tensor, y: Tensor | None) -> Tensor:
-        out = self.head(h).flatten()
+        feats = h
+        if self.minibatch_std:  # one extra map: how much the batch varies; a collapsed G's batch barely does
+            spread = h.float().std(dim=0, unbiased=False).mean().to(h.dtype)
+            feats = torch.cat([h, spread.expand(h.shape[0], 1, h.shape[2], h.shape[3])], dim=1)
+        out = self.head(feats).flatten()
         if self.embed is not None and y is not None:
             out = out + (self.embed(y).to(h.dtype) * h.sum(dim=(2, 3))).sum(dim=1)
         return out
