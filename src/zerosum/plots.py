@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from zerosum.training.checkpoint import atomic_write_bytes
+from zerosum.atomic import atomic_write_bytes
 
 
 def _pyplot():

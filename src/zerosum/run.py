@@ -19,11 +19,11 @@ import torch
 from pydantic import ValidationError
 from torch import nn
 
+from zerosum.atomic import atomic_write_text
 from zerosum.config import DataInfo, ModelConfig, RunConfig, load_config_file, to_yaml
 from zerosum.errors import CheckpointError, ConfigError
 from zerosum.models import build_models
 from zerosum.training import checkpoint
-from zerosum.training.checkpoint import atomic_write_text
 
 CONFIG = "config.yaml"
 

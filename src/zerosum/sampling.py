@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from zerosum.atomic import atomic_write_bytes
 from zerosum.errors import ConfigError
 from zerosum.images import make_grid, save_png
 from zerosum.run import Run
-from zerosum.training.checkpoint import atomic_write_bytes
 
 
 @dataclass

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from zerosum.atomic import atomic_write_bytes
 from zerosum.images import make_grid, save_png
-from zerosum.training.checkpoint import atomic_write_bytes
 from zerosum.training.state import TrainState
 
 
