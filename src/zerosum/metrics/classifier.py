@@ -91,29 +91,26 @@ def train_classifier(
 
 
 @torch.inference_mode()
+def _batched(fn, model: nn.Module, images01: Tensor, batch_size: int, width: int) -> Tensor:
+    """Apply `fn(x)` in batches on the model's device; uint8 images are scaled to [0, 1] first."""
+    device = next(model.parameters()).device
+    out = []
+    for chunk in images01.split(batch_size):
+        x = chunk.to(device).float()
+        if chunk.dtype == torch.uint8:
+            x = x / 255
+        out.append(fn(x).float().cpu())
+    return torch.cat(out) if out else torch.empty(0, width)
+
+
 def classify(model: nn.Module, images01: Tensor, batch_size: int = 1000) -> Tensor:
     """Class probabilities (N×10) of images in [0, 1] (uint8 is accepted too and scaled)."""
-    device = next(model.parameters()).device
-    out = []
-    for chunk in images01.split(batch_size):
-        x = chunk.to(device).float()
-        if chunk.dtype == torch.uint8:
-            x = x / 255
-        out.append(F.softmax(model(x).float(), dim=1).cpu())
-    return torch.cat(out) if out else torch.empty(0, 10)
+    return _batched(lambda x: F.softmax(model(x).float(), dim=1), model, images01, batch_size, 10)
 
 
-@torch.inference_mode()
 def penultimate_features(model: nn.Module, images01: Tensor, batch_size: int = 1000) -> Tensor:
     """N×F penultimate activations, the feature space of a Fréchet distance on MNIST-like data."""
-    device = next(model.parameters()).device
-    out = []
-    for chunk in images01.split(batch_size):
-        x = chunk.to(device).float()
-        if chunk.dtype == torch.uint8:
-            x = x / 255
-        out.append(model.features(x).float().cpu())
-    return torch.cat(out) if out else torch.empty(0, LeNet.feature_dim)
+    return _batched(model.features, model, images01, batch_size, LeNet.feature_dim)
 
 
 def confident_share(probs: Tensor, threshold: float = 0.9) -> float:
