@@ -99,3 +99,20 @@ def test_registry_and_get_loss():
     with pytest.raises(ConfigError, match="hinge, minimax, nonsaturating") as err:
         losses.get_loss("wasserstein")
     assert "\n" not in str(err.value)
+
+
+def test_r1_penalty_closed_forms():
+    """Linear D: ∇ₓ(w·x + b) = w everywhere, so the penalty is ‖w‖²; quadratic D ‖x‖²: ∇ = 2x, penalty 4·E‖x‖²."""
+    w = torch.tensor([3.0, -4.0])
+    x = torch.randn(5, 2, requires_grad=True)
+    assert losses.r1_penalty(x @ w + 1.0, x).item() == pytest.approx(25.0)
+    x = torch.randn(7, 1, 3, 3, requires_grad=True)
+    expected = 4 * x.detach().pow(2).flatten(1).sum(1).mean()
+    assert losses.r1_penalty(x.pow(2).sum((1, 2, 3)), x).item() == pytest.approx(expected.item(), rel=1e-6)
+
+
+def test_r1_penalty_is_differentiable_in_d_parameters():
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    x = torch.randn(4, 2, requires_grad=True)
+    losses.r1_penalty(x @ w, x).backward()
+    assert torch.allclose(w.grad, 2 * w.detach())  # d‖w‖²/dw

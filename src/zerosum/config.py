@@ -82,7 +82,11 @@ class TrainConfig(_Section):
         None, ge=0, lt=1, description="fraction of train.steps after which the lr falls linearly to 0; None = off"
     )
     ema: float = Field(0.0, ge=0, lt=1, description="decay of an EMA copy of G used for sampling; 0 = off")
-    reuse_fake: bool = Field(False, description="G-step reuses the last D-step's noise instead of fresh noise")
+    reuse_fake: bool = Field(
+        False, description="G-step reuses the last D-step's noise and G forward pass instead of fresh noise"
+    )
+    r1_gamma: float = Field(0.0, ge=0, description="weight γ of the R1 penalty γ/2·E‖∇D(x)‖² on real data; 0 = off")
+    r1_every: int = Field(4, ge=1, description="apply R1 every this many steps (scaled up to match)")
     amp: Literal["off", "bf16"] = "off"
     channels_last: bool = False
     device: str = "auto"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import torch
 import torch.nn.functional as F
 from torch import Tensor
 
@@ -56,6 +57,14 @@ def d_hinge(real_logits: Tensor, fake_logits: Tensor) -> Tensor:
 def g_hinge(fake_logits: Tensor) -> Tensor:
     """Hinge loss for G: −mean fake logit."""
     return -fake_logits.mean()
+
+
+def r1_penalty(real_logits: Tensor, real: Tensor) -> Tensor:
+    """mean ‖∇ₓ D(x)‖² on real data (Mescheder et al. 2018): it damps D's gradients where the data lie, which keeps
+    simultaneous gradient descent from circling the equilibrium. `real` must require grad and have produced
+    `real_logits`; the graph is kept so the penalty itself can be minimised."""
+    (grad,) = torch.autograd.grad(real_logits.sum(), real, create_graph=True)
+    return grad.float().pow(2).flatten(1).sum(1).mean()
 
 
 @dataclass(frozen=True)

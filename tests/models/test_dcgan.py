@@ -35,8 +35,8 @@ def test_shapes_at_every_size(size, channels, conditional):
     logits = d(x, y)
     assert logits.shape == (3,)
     feats = d.features(x, y)
-    assert len(feats) == len(d.blocks) and feats[-1].shape[-1] == (7 if size == 28 else 4)
-    assert [f.shape[-1] for f in feats] == [size // 2 ** (i + 1) for i in range(len(feats))]
+    assert len(feats) == len(d.blocks) and feats[-1].shape[-1] == 4
+    assert [f.shape[-1] for f in feats] == [-(-size // 2 ** (i + 1)) for i in range(len(feats))]  # 28: 14, 7, 4
     gfeats = g.forward_features(z, y)
     assert len(gfeats) == len(g.blocks) and torch.equal(gfeats[-1], x)
     assert gfeats[-2].shape[-1] == size // 2  # the second-to-last conv layer's maps, for "forgetting"
@@ -60,12 +60,14 @@ def test_standard_64_layer_plan_matches_the_paper():
         assert not any(isinstance(m, (nn.Linear, nn.MaxPool2d, nn.AvgPool2d)) for m in net.modules())
 
 
-def test_28_stem():
+def test_28_is_the_32_plan_with_a_4_to_7_step():
     g, d = build_models(_cfg(ngf=8, ndf=8), (1, 28, 28))
-    first = g.blocks[0][0]
-    assert first.kernel_size == (7, 7) and first.out_channels == 16
-    assert [tuple(f.shape[1:]) for f in g.forward_features(g.sample_z(2))] == [(16, 7, 7), (8, 14, 14), (1, 28, 28)]
-    assert d.head.kernel_size == (7, 7) and d.head.in_channels == 16
+    assert [tuple(f.shape[1:]) for f in g.forward_features(g.sample_z(2))] == [
+        (32, 4, 4), (16, 7, 7), (8, 14, 14), (1, 28, 28)
+    ]  # fmt: skip
+    assert g.blocks[1][0].kernel_size == (3, 3) and g.blocks[1][0].stride == (2, 2)
+    assert [tuple(f.shape[1:]) for f in d.features(torch.randn(2, 1, 28, 28))] == [(8, 14, 14), (16, 7, 7), (32, 4, 4)]
+    assert d.blocks[2][0].kernel_size == (3, 3) and d.head.kernel_size == (4, 4) and d.head.in_channels == 32
 
 
 def test_width_capped_at_8x_for_large_images():

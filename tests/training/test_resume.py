@@ -13,6 +13,12 @@ CASES = {
         "dcgan-mnist",
         [*TINY_DCGAN, "model.conditional=true", "train.ema=0.9", "train.amp=bf16", "train.d_steps=2"],
     ),
+    # The demo's recipe: lazy R1 (on steps 0, 3, 6, 9: across the split), shared G forward pass, channels_last.
+    # (Its lr anneal is off: it runs to 0 at train.steps, which the split run's first half sets to N.)
+    "dcgan-r1-reuse": (
+        "demo",
+        [*TINY_DCGAN, "train.r1_every=3", "train.lr_anneal_from=null"],
+    ),
     # The paper's MLP GAN: dropout draws from the global RNG; SGD with decaying lr and rising momentum.
     "mlp-sgd-dropout": (
         "gan-mnist",

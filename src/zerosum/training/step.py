@@ -7,7 +7,7 @@ import contextlib
 import torch
 
 from zerosum.config import TrainConfig
-from zerosum.losses import GanLoss
+from zerosum.losses import GanLoss, r1_penalty
 from zerosum.training import schedules
 from zerosum.training.ema import ema_decay, update_ema
 from zerosum.training.state import TrainState
@@ -39,15 +39,20 @@ def train_step(
     fmt = torch.channels_last if cfg.channels_last and data.kind == "image" else torch.contiguous_format
 
     D.requires_grad_(True)
-    for _ in range(cfg.d_steps):
+    for i in range(cfg.d_steps):
         real, y_real, z, y_fake = _draw(state, data, cfg.batch_size, device, value_range, num_classes)
         real = real.contiguous(memory_format=fmt)
+        share = cfg.reuse_fake and i == cfg.d_steps - 1  # G's forward pass serves the D-step and the G-step
+        r1 = cfg.r1_gamma > 0 and i == 0 and state.step % cfg.r1_every == 0
+        real.requires_grad_(r1)
         with _autocast(device, cfg.amp):
-            with torch.no_grad():
-                fake = G(z, y_fake)
+            with torch.set_grad_enabled(share):
+                fake = G(z, y_fake).contiguous(memory_format=fmt)
             real_logits = D(real, y_real).float()
-            fake_logits = D(fake.contiguous(memory_format=fmt), y_fake).float()
+            fake_logits = D(fake.detach(), y_fake).float()
             loss_d = loss.d(real_logits, fake_logits)
+        if r1:  # lazy regularisation: every r1_every-th step, weighted by r1_every (Karras et al. 2020)
+            loss_d = loss_d + cfg.r1_gamma / 2 * cfg.r1_every * r1_penalty(real_logits, real)
         state.opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         state.opt_d.step()
@@ -58,7 +63,9 @@ def train_step(
             y_fake = torch.randint(num_classes, (cfg.batch_size,), generator=state.noise).to(device)
     D.requires_grad_(False)
     with _autocast(device, cfg.amp):
-        gen_logits = D(G(z, y_fake).contiguous(memory_format=fmt), y_fake).float()
+        if not cfg.reuse_fake:
+            fake = G(z, y_fake).contiguous(memory_format=fmt)
+        gen_logits = D(fake, y_fake).float()
         loss_g = loss.g(gen_logits)
     state.opt_g.zero_grad(set_to_none=True)
     loss_g.backward()
