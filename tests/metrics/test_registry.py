@@ -1,0 +1,48 @@
+"""The registry: names are protocols, unknown names and wrong datasets fail with one line, samples are shared."""
+
+import pytest
+import torch
+
+from zerosum.errors import ConfigError
+from zerosum.metrics import domain  # noqa: F401  (registers the LeNet protocols)
+from zerosum.metrics.registry import REGISTRY, EvalContext, get_metric, parse_metric_list, register
+
+
+def test_unknown_metric_lists_the_known_ones():
+    with pytest.raises(ConfigError, match="unknown metric 'fid_typo'") as err:
+        get_metric("fid_typo")
+    assert "fd_lenet" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_metric_bound_to_its_datasets():
+    assert get_metric("fd_lenet", "fashion-mnist").name == "fd_lenet"
+    with pytest.raises(ConfigError, match="not for 'cifar10'"):
+        get_metric("fd_lenet", "cifar10")
+
+
+def test_parse_metric_list():
+    assert parse_metric_list("fd_lenet, confident_lenet,fd_lenet") == ["fd_lenet", "confident_lenet"]
+    assert parse_metric_list(["classes_lenet"]) == ["classes_lenet"]
+    with pytest.raises(ConfigError, match="no metric named"):
+        parse_metric_list(" , ")
+    with pytest.raises(ConfigError, match="unknown metric"):
+        parse_metric_list("fd_lenet,nope")
+
+
+def test_names_are_unique():
+    with pytest.raises(ValueError, match="registered twice"):
+        register("fd_lenet", "again", higher_is_better=False, comparable="")(lambda ctx: {})
+    assert all(m.name == name for name, m in REGISTRY.items())
+
+
+def test_context_draws_each_count_once():
+    calls = []
+
+    def draw(n, seed):
+        calls.append((n, seed))
+        return torch.zeros(n, 2)
+
+    ctx = EvalContext(draw=draw, dataset="ring-8", seed=3)
+    assert ctx.samples(5) is ctx.samples(5)
+    ctx.samples(7)
+    assert calls == [(5, 3), (7, 3)]
