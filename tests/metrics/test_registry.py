@@ -46,3 +46,4 @@ def test_context_draws_each_count_once():
     assert ctx.samples(5) is ctx.samples(5)
     ctx.samples(7)
     assert calls == [(5, 3), (7, 3)]
+    assert ctx.memo("k", lambda: [1]) is ctx.memo("k", lambda: pytest.fail("computed twice"))

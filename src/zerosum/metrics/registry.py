@@ -7,7 +7,7 @@ as the number in a paper (or in another run): the protocol cannot be changed by 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,18 +18,23 @@ from zerosum.errors import ConfigError
 
 @dataclass
 class EvalContext:
-    """What a protocol may ask of the model under test: samples, drawn once per count and reused by every metric
-    of one evaluation (10k samples cost the same whether one metric or five read them)."""
+    """What a protocol may ask of the model under test. Samples, and anything derived from them (classifier
+    outputs, features), are computed once per evaluation and shared: 10k samples cost the same whether one metric
+    or five read them."""
 
     draw: Callable[[int, int], Tensor]  # (n, seed) → n samples: images in [0, 1] (N×C×H×W) or points (N×D)
     dataset: str  # the training data's name; domain features and reference splits are chosen by it
     seed: int = 0
-    _cache: dict[int, Tensor] = field(default_factory=dict, repr=False)
+    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """`compute()` the first time `key` is asked for, the stored result after that."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def samples(self, n: int) -> Tensor:
-        if n not in self._cache:
-            self._cache[n] = self.draw(n, self.seed)
-        return self._cache[n]
+        return self.memo(("samples", n), lambda: self.draw(n, self.seed))
 
 
 @dataclass(frozen=True)
