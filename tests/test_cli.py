@@ -1,4 +1,6 @@
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -6,7 +8,9 @@ import time
 
 import pytest
 
+import zerosum
 from tests.conftest import TINY_DCGAN
+from tests.fake_metrics import fake_metric, mean_pixel
 from zerosum.cli import main
 
 
@@ -86,3 +90,52 @@ def test_sigterm_saves_a_checkpoint_and_resume_continues(tmp_path):
     done = run_cli("train", "--resume", str(out), "--set", f"train.steps={stopped_at + 2}")
     assert done.returncode == 0, done.stderr
     assert load_run(out).step == stopped_at + 2
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli_eval") / "run"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ZEROSUM_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
+        zerosum.train("dcgan-mnist", overrides=[*TINY_DCGAN, "train.steps=2"], out=out)
+    return out
+
+
+def test_evaluate_prints_a_table_and_where_the_records_went(tiny_run, tmp_path, capsys):
+    run_dir = shutil.copytree(tiny_run, tmp_path / "run")
+    with fake_metric("mean_px", mean_pixel), fake_metric("low_px", mean_pixel, higher_is_better=False):
+        assert main(["evaluate", str(run_dir), "--metrics", "mean_px,low_px", "--seed", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["metric", "value", "better", "samples", "seconds"]
+    row = lines[1].split()
+    record = json.loads((run_dir / "eval" / "mean_px.json").read_text())
+    assert row[0] == "mean_px" and float(row[1]) == pytest.approx(record["value"], rel=1e-5)
+    assert row[2:4] == ["higher", "32"] and lines[2].split()[2] == "lower"
+    assert "step 2" in lines[3] and "seed 1" in lines[3]
+    assert str(run_dir / "eval") in lines[4] and "mean_px.json, low_px.json" in lines[4]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--metrics", "nope"], "unknown metric 'nope'"),
+        (["--metrics", "mean_px,ring_only"], "not for 'mnist'"),
+        (["--metrics", "mean_px", "--checkpoint", "best"], "no checkpoints/best.pt"),
+        (["--metrics", "mean_px", "--checkpoint", "nowhere.pt"], "not found"),
+    ],
+)
+def test_evaluate_user_errors_are_one_line_and_write_nothing(tiny_run, tmp_path, capsys, args, fragment):
+    run_dir = shutil.copytree(tiny_run, tmp_path / "run")
+    with fake_metric("mean_px", mean_pixel), fake_metric("ring_only", mean_pixel, datasets=("ring-8",)):
+        assert main(["evaluate", str(run_dir), *args]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and fragment in err[0]
+    assert not (run_dir / "eval").exists()
+
+
+def test_metrics_lists_the_protocols(capsys):
+    assert main(["metrics"]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("fd_lenet "))
+    assert "lower is better" in line and "mnist" in line
+    assert "comparable to:" in out and "confident_lenet" in out

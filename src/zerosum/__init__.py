@@ -1,6 +1,6 @@
 """zerosum: Generative Adversarial Networks in PyTorch — the GAN and DCGAN papers, trained, measured, explored."""
 
-from zerosum.api import make_config, resume, train
+from zerosum.api import evaluate, list_metrics, make_config, resume, train
 from zerosum.errors import CheckpointError, ConfigError, DataError, ZerosumError
 from zerosum.run import Run, load_run
 from zerosum.sampling import Samples, sample
@@ -14,6 +14,8 @@ __all__ = [
     "Run",
     "Samples",
     "ZerosumError",
+    "evaluate",
+    "list_metrics",
     "load_run",
     "make_config",
     "resume",

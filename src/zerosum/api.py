@@ -7,11 +7,15 @@ from pathlib import Path
 from zerosum.config import DataInfo, RunConfig, resolve
 from zerosum.data import load_dataset
 from zerosum.errors import ConfigError
+from zerosum.evaluation import evaluate, list_metrics
 from zerosum.run import check_checkpoint_matches, check_new_run_dir, create_run_dir, read_config, write_config
 from zerosum.runtime import resolve_device, set_threads
 from zerosum.training import checkpoint
+from zerosum.training.evaluator import check_eval_config
 from zerosum.training.state import build_state
 from zerosum.training.trainer import Trainer, TrainResult
+
+__all__ = ["evaluate", "list_metrics", "make_config", "resume", "train"]  # evaluate: see zerosum.evaluation
 
 
 def make_config(
@@ -39,12 +43,14 @@ def train(
 ) -> TrainResult:
     """Train a new run. Everything a user can get wrong is checked before the run directory is created."""
     cfg = config.model_copy(deep=True) if config is not None else make_config(preset, overrides, data_root)
+    check_eval_config(cfg)  # names and dataset, before the data is loaded
     out = Path(out) if out is not None else Path("runs") / (cfg.preset or "run")
     check_new_run_dir(out, overwrite)
     device = resolve_device(cfg.train.device)
     set_threads(cfg.train.threads)
     data = load_dataset(cfg.data)
     cfg.data_info = _data_info(data)
+    check_eval_config(cfg)  # again, now that the samples' shape is known
     if cfg.model.conditional and data.num_classes < 2:
         name = cfg.data.name
         raise ConfigError(f"model.conditional needs class labels but {name} has none; set model.conditional=false")
@@ -64,6 +70,7 @@ def resume(run_dir: str | Path, *, overrides: list[str] | tuple[str, ...] = ()) 
     run_dir = Path(run_dir)
     saved = read_config(run_dir)
     cfg = resolve(base=saved.model_dump(mode="json"), overrides=list(overrides))
+    check_eval_config(cfg)
     device = resolve_device(cfg.train.device)
     set_threads(cfg.train.threads)
     data = load_dataset(cfg.data)

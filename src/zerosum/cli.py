@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from pathlib import Path
 
@@ -40,6 +42,14 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--labels", help="comma-separated classes for a conditional run, e.g. 3,7")
     s.add_argument("--nrow", type=int, help="images per grid row")
 
+    e = sub.add_parser("evaluate", help="measure a run with named metric protocols (see `zerosum metrics`)")
+    e.add_argument("run_dir")
+    e.add_argument("--metrics", required=True, help="comma-separated protocol names, e.g. fd_lenet,confident_lenet")
+    e.add_argument("--checkpoint", default="latest", help="'latest', 'best', or a checkpoint path")
+    e.add_argument("--seed", type=int, default=0, help="seed of the samples' noise")
+    e.add_argument("--device", default="auto", help="auto, cpu or cuda[:N]")
+
+    sub.add_parser("metrics", help="list the metric protocols")
     sub.add_parser("presets", help="list the presets")
     d = sub.add_parser("data", help="show which datasets are found where")
     d.add_argument("--data-root", help="an extra folder to search first")
@@ -95,6 +105,42 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluate(args: argparse.Namespace) -> int:
+    import zerosum
+    from zerosum.evaluation import EVAL_DIR, sample_count
+
+    records = zerosum.evaluate(
+        args.run_dir, args.metrics, checkpoint=args.checkpoint, seed=args.seed, device=args.device
+    )
+    rows = [("metric", "value", "better", "samples", "seconds")]
+    for name, r in records.items():
+        value = f"{r['value'] + 0.0:.6g}" if r["value"] is not None else "nan"  # + 0.0: no "-0"
+        n = sample_count(r)
+        better = "higher" if r["higher_is_better"] else "lower"
+        rows.append((name, value, better, str(n) if n is not None else "-", f"{r['seconds']:.1f}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    for row in rows:  # names and words to the left, numbers to the right
+        cells = [c.ljust(w) if i in (0, 2) else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        print("  ".join(cells).rstrip())
+    first = next(iter(records.values()))
+    print(f"step {first['step']} ({first['checkpoint']}), seed {args.seed}")
+    print(f"wrote {Path(args.run_dir) / EVAL_DIR}{os.sep}: {', '.join(f'{name}.json' for name in records)}")
+    return 0
+
+
+def _metrics(args: argparse.Namespace) -> int:
+    import zerosum
+
+    metrics = zerosum.list_metrics()
+    width = max(len(m.name) for m in metrics)
+    for m in metrics:
+        better = "higher is better" if m.higher_is_better else "lower is better"
+        print(f"{m.name:<{width}}  {better:<16}  datasets: {', '.join(m.datasets) or 'any'}")
+        print(f"{'':<{width}}  {m.description}")
+        print(f"{'':<{width}}  comparable to: {m.comparable}")
+    return 0
+
+
 def _presets(args: argparse.Namespace) -> int:
     from zerosum.config import describe_presets
 
@@ -121,11 +167,29 @@ def _data(args: argparse.Namespace) -> int:
     return 0
 
 
-VERBS = {"train": _train, "sample": _sample, "presets": _presets, "data": _data}
+VERBS = {
+    "train": _train,
+    "sample": _sample,
+    "evaluate": _evaluate,
+    "metrics": _metrics,
+    "presets": _presets,
+    "data": _data,
+}
+
+
+def _show_progress_logs() -> None:
+    """zerosum's INFO lines (e.g. feature-extraction progress of a 40-minute FID) on stderr, once per process."""
+    logger = logging.getLogger("zerosum")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("zerosum: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    _show_progress_logs()
     try:
         return VERBS[args.verb](args)
     except ZerosumError as err:

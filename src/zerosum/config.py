@@ -112,6 +112,26 @@ class TrainConfig(_Section):
         return self
 
 
+class EvalConfig(_Section):
+    """Evaluation during training: which protocols (`zerosum metrics`), how often, and which one picks best.pt.
+
+    Metric names and datasets are checked against the registry when training starts (zerosum.evaluation), not
+    here, because the registry imports this module.
+    """
+
+    every: int = Field(0, ge=0, description="evaluate every this many steps and at the last step; 0 = off")
+    metrics: list[str] = Field(default_factory=list, description="protocol names, e.g. [fd_lenet, confident_lenet]")
+    best: str | None = Field(None, description="the metric that picks checkpoints/best.pt; None = the first metric")
+    seed: int = Field(0, description="seed of the evaluation's own noise generator (training's RNGs are untouched)")
+
+    @field_validator("metrics", mode="before")
+    @classmethod
+    def _split_names(cls, value: Any) -> Any:
+        if isinstance(value, str):  # --set eval.metrics=fd_lenet,confident_lenet
+            return [n.strip() for n in value.split(",") if n.strip()]
+        return value
+
+
 class DataInfo(_Section):
     """What training learned about the data, recorded so later verbs rebuild models without loading it."""
 
@@ -129,6 +149,7 @@ class RunConfig(_Section):
     data: DataConfig = Field(default_factory=DataConfig)
     model: ModelConfig = Field(default_factory=ModelConfig)
     train: TrainConfig = Field(default_factory=TrainConfig)
+    eval: EvalConfig = Field(default_factory=EvalConfig)
     data_info: DataInfo | None = None
 
 
@@ -144,7 +165,9 @@ def _format_validation(err: ValidationError, origin: str) -> str:
 def validate(raw: dict[str, Any], origin: str = "config") -> RunConfig:
     """Build a RunConfig, turning pydantic's multi-line report into one line a user can act on."""
     if not isinstance(raw, dict):
-        raise ConfigError(f"{origin}: expected a mapping of sections (data, model, train), got {type(raw).__name__}")
+        raise ConfigError(
+            f"{origin}: expected a mapping of sections (data, model, train, eval), got {type(raw).__name__}"
+        )
     try:
         return RunConfig.model_validate(raw)
     except ValidationError as err:

@@ -3,15 +3,10 @@
 import pytest
 import torch
 
+from zerosum.config import DataConfig
 from zerosum.metrics import classifier as clf
 from zerosum.metrics import domain
 from zerosum.metrics.registry import EvalContext, get_metric
-
-
-@pytest.fixture(scope="module")
-def quick_classifier():
-    images, labels = clf.load_split("mnist", "train")
-    return clf.train_classifier(images[:4096], labels[:4096], steps=150, batch_size=64)
 
 
 @pytest.fixture
@@ -24,7 +19,7 @@ def protocols(monkeypatch, quick_classifier):
 
 
 def _ctx(images01: torch.Tensor) -> EvalContext:
-    return EvalContext(draw=lambda n, seed: images01[:n], dataset="mnist")
+    return EvalContext(draw=lambda n, seed: images01[:n], data=DataConfig(name="mnist"))
 
 
 def test_real_digits_against_noise(protocols):
@@ -44,3 +39,23 @@ def test_one_class_has_zero_class_entropy(protocols):
     ones = train[labels == 1][:2000].float() / 255
     result = protocols["classes_lenet"].compute(_ctx(ones))
     assert result["value"] < 0.3 and max(result["counts"]) > 1800
+
+
+def test_precision_and_recall_share_one_computation(protocols, monkeypatch):
+    train, _ = clf.load_split("mnist", "train")
+    real = _ctx(train[-2000:].float() / 255)
+    calls = []
+    original = domain.precision_recall
+    monkeypatch.setattr(domain, "precision_recall", lambda *a, **k: calls.append(1) or original(*a, **k))
+    precision = get_metric("precision_lenet", "mnist").compute(real)
+    recall = get_metric("recall_lenet", "mnist").compute(real)
+    assert len(calls) == 1
+    assert precision["value"] == recall["precision"] and recall["value"] == precision["recall"]
+    assert precision["value"] > 0.6 and recall["value"] > 0.6 and precision["k"] == 3
+
+
+def test_one_class_has_high_precision_and_low_recall(protocols):
+    train, labels = clf.load_split("mnist", "train")
+    ones = _ctx(train[labels == 1][:2000].float() / 255)
+    precision = get_metric("precision_lenet", "mnist").compute(ones)
+    assert precision["value"] > 0.6 and precision["recall"] < 0.3

@@ -9,8 +9,12 @@ import pytest
 import torch
 from scipy.special import logsumexp
 
+from zerosum.config import DataConfig
 from zerosum.errors import ConfigError
+from zerosum.metrics import parzen
 from zerosum.metrics.parzen import default_sigmas, parzen_log_likelihood, parzen_protocol, select_sigma
+from zerosum.metrics.reference import real_images
+from zerosum.metrics.registry import EvalContext, get_metric
 
 
 def _data(n: int, m: int, d: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
@@ -132,3 +136,29 @@ def test_protocol_rejects_tanh_range_and_empty_grid():
         parzen_protocol(good * 2 - 1, good, good)
     with pytest.raises(ConfigError, match="grid is empty"):
         select_sigma(good.flatten(1), good.flatten(1), torch.tensor([]))
+
+
+@pytest.fixture
+def small_protocol(monkeypatch):
+    monkeypatch.setattr(parzen, "N_SAMPLES", 300)
+    return get_metric("parzen_mnist", "mnist")
+
+
+def _ctx(images: torch.Tensor) -> EvalContext:
+    return EvalContext(draw=lambda n, seed: images[:n], data=DataConfig(name="mnist"))
+
+
+def test_registered_protocol_scores_training_digits_above_noise(small_protocol):
+    digits = real_images(DataConfig(name="mnist"), "train", limit=300).float() / 255
+    noise = torch.rand(300, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    real, fake = (small_protocol.compute(_ctx(x)) for x in (digits, noise))
+    assert math.isfinite(real["value"]) and real["value"] > fake["value"] + 100
+    assert real["n_samples"] == 300 and real["n_test"] == 10_000
+    assert min(abs(real["sigma"] - s) for s in parzen.default_sigmas().tolist()) < 1e-12
+
+
+def test_registered_protocol_refuses_other_shapes_and_datasets(small_protocol):
+    with pytest.raises(ConfigError, match="1×28×28"):
+        small_protocol.compute(_ctx(torch.rand(300, 3, 32, 32)))
+    with pytest.raises(ConfigError, match="not for 'cifar10'"):
+        get_metric("parzen_mnist", "cifar10")

@@ -3,8 +3,9 @@
 import pytest
 import torch
 
+import zerosum.metrics  # noqa: F401  (registers every protocol)
+from zerosum.config import DataConfig
 from zerosum.errors import ConfigError
-from zerosum.metrics import domain  # noqa: F401  (registers the LeNet protocols)
 from zerosum.metrics.registry import REGISTRY, EvalContext, get_metric, parse_metric_list, register
 
 
@@ -42,8 +43,17 @@ def test_context_draws_each_count_once():
         calls.append((n, seed))
         return torch.zeros(n, 2)
 
-    ctx = EvalContext(draw=draw, dataset="ring-8", seed=3)
+    ctx = EvalContext(draw=draw, data=DataConfig(name="ring-8"), seed=3)
     assert ctx.samples(5) is ctx.samples(5)
     ctx.samples(7)
     assert calls == [(5, 3), (7, 3)]
     assert ctx.memo("k", lambda: [1]) is ctx.memo("k", lambda: pytest.fail("computed twice"))
+
+
+def test_sample_shape_is_checked_when_known():
+    assert get_metric("fd_lenet", "mnist", [1, 28, 28]).name == "fd_lenet"
+    assert get_metric("fid2k_test", "mnist", [3, 64, 64]).name == "fid2k_test"  # any shape
+    with pytest.raises(ConfigError, match=r"needs 1×28×28 samples but this run makes 1×16×16"):
+        get_metric("fd_lenet", "mnist", [1, 16, 16])
+    with pytest.raises(ConfigError, match=r"measures images but this run makes 2-d points"):
+        get_metric("fid2k_test", "ring-8", [2])

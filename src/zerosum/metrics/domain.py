@@ -11,11 +11,15 @@ from typing import Any
 
 from torch import Tensor
 
+from zerosum.errors import ConfigError
 from zerosum.metrics import classifier as clf
 from zerosum.metrics.frechet import feature_stats, frechet_distance
-from zerosum.metrics.registry import EvalContext, register
+from zerosum.metrics.precision_recall import precision_recall
+from zerosum.metrics.registry import EvalContext, register, shape_text
 
 N_SAMPLES = 10_000
+PR_K = 3
+SHAPE = (1, 28, 28)
 INTERNAL = "zerosum runs only (the classifier is the project's own; no paper uses it)"
 
 
@@ -34,6 +38,8 @@ def _fake(ctx: EvalContext) -> tuple[Tensor, Tensor]:
     def compute() -> tuple[Tensor, Tensor]:
         model = clf.get_classifier(ctx.dataset)
         x = ctx.samples(N_SAMPLES)
+        if tuple(x.shape[1:]) != SHAPE:
+            raise ConfigError(f"the LeNet protocols need {shape_text(SHAPE)} samples, got {shape_text(x.shape[1:])}")
         return clf.penultimate_features(model, x), clf.classify(model, x)
 
     return ctx.memo(("lenet", N_SAMPLES), compute)
@@ -45,6 +51,7 @@ def _fake(ctx: EvalContext) -> tuple[Tensor, Tensor]:
     higher_is_better=False,
     comparable=INTERNAL,
     datasets=clf.DATASETS,
+    shape=SHAPE,
 )
 def fd_lenet(ctx: EvalContext) -> dict[str, Any]:
     real, _ = _test_features(ctx.dataset)
@@ -59,6 +66,7 @@ def fd_lenet(ctx: EvalContext) -> dict[str, Any]:
     higher_is_better=True,
     comparable=INTERNAL,
     datasets=clf.DATASETS,
+    shape=SHAPE,
 )
 def confident_lenet(ctx: EvalContext) -> dict[str, Any]:
     _, probs = _fake(ctx)
@@ -72,8 +80,46 @@ def confident_lenet(ctx: EvalContext) -> dict[str, Any]:
     higher_is_better=True,
     comparable=INTERNAL,
     datasets=clf.DATASETS,
+    shape=SHAPE,
 )
 def classes_lenet(ctx: EvalContext) -> dict[str, Any]:
     _, probs = _fake(ctx)
     counts = probs.argmax(1).bincount(minlength=probs.shape[1])
     return {"value": clf.class_histogram_entropy(probs), "counts": counts.tolist(), "n_fake": len(probs)}
+
+
+def _precision_recall(ctx: EvalContext) -> dict[str, float]:
+    """k = 3 manifold precision and recall of the samples against the test images, once per evaluation."""
+
+    def compute() -> dict[str, float]:
+        real, _ = _test_features(ctx.dataset)
+        fake, _ = _fake(ctx)
+        return precision_recall(real, fake, k=PR_K)
+
+    return ctx.memo(("pr-lenet", N_SAMPLES, PR_K), compute)
+
+
+@register(
+    "precision_lenet",
+    "share of 10k samples inside the k=3 nearest-neighbour manifold of the test images (LeNet features)",
+    higher_is_better=True,
+    comparable=INTERNAL + "; the method is Kynkäänniemi et al. 2019, who use VGG-16 features",
+    datasets=clf.DATASETS,
+    shape=SHAPE,
+)
+def precision_lenet(ctx: EvalContext) -> dict[str, Any]:
+    pr = _precision_recall(ctx)
+    return {"value": pr["precision"], "recall": pr["recall"], "k": PR_K, "n_fake": N_SAMPLES}
+
+
+@register(
+    "recall_lenet",
+    "share of the test images inside the k=3 nearest-neighbour manifold of 10k samples (LeNet features)",
+    higher_is_better=True,
+    comparable=INTERNAL + "; the method is Kynkäänniemi et al. 2019, who use VGG-16 features",
+    datasets=clf.DATASETS,
+    shape=SHAPE,
+)
+def recall_lenet(ctx: EvalContext) -> dict[str, Any]:
+    pr = _precision_recall(ctx)
+    return {"value": pr["recall"], "precision": pr["precision"], "k": PR_K, "n_fake": N_SAMPLES}

@@ -13,6 +13,7 @@ from typing import Any
 
 from torch import Tensor
 
+from zerosum.config import DataConfig
 from zerosum.errors import ConfigError
 
 
@@ -23,9 +24,14 @@ class EvalContext:
     or five read them."""
 
     draw: Callable[[int, int], Tensor]  # (n, seed) → n samples: images in [0, 1] (N×C×H×W) or points (N×D)
-    dataset: str  # the training data's name; domain features and reference splits are chosen by it
+    data: DataConfig  # the training data; reference splits, domain features and toy modes are chosen by it
     seed: int = 0
+    device: str = "cpu"  # where feature networks run (the run's device: Inception is ~50x faster on a GPU)
     _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def dataset(self) -> str:
+        return self.data.name
 
     def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """`compute()` the first time `key` is asked for, the stored result after that."""
@@ -48,33 +54,53 @@ class Metric:
     higher_is_better: bool
     comparable: str
     datasets: tuple[str, ...] = ()  # empty: any dataset
+    shape: tuple[int, ...] | None = None  # the sample shape it needs (C, H, W) or (D,); None: any
+    images_only: bool = False  # any C×H×W shape, but not points
 
 
 REGISTRY: dict[str, Metric] = {}
 
 
 def register(
-    name: str, description: str, *, higher_is_better: bool, comparable: str, datasets: tuple[str, ...] = ()
+    name: str,
+    description: str,
+    *,
+    higher_is_better: bool,
+    comparable: str,
+    datasets: tuple[str, ...] = (),
+    shape: tuple[int, ...] | None = None,
+    images_only: bool = False,
 ) -> Callable[[Callable[[EvalContext], dict[str, Any]]], Callable[[EvalContext], dict[str, Any]]]:
     """Decorator adding a protocol to the registry (names are unique)."""
 
     def add(fn: Callable[[EvalContext], dict[str, Any]]) -> Callable[[EvalContext], dict[str, Any]]:
         if name in REGISTRY:
             raise ValueError(f"metric {name!r} is registered twice")
-        REGISTRY[name] = Metric(name, fn, description, higher_is_better, comparable, datasets)
+        REGISTRY[name] = Metric(name, fn, description, higher_is_better, comparable, datasets, shape, images_only)
         return fn
 
     return add
 
 
-def get_metric(name: str, dataset: str | None = None) -> Metric:
-    """The protocol called `name`; checks it applies to `dataset` when given."""
+def shape_text(shape: tuple[int, ...] | list[int]) -> str:
+    return "×".join(str(int(n)) for n in shape)
+
+
+def get_metric(name: str, dataset: str | None = None, shape: tuple[int, ...] | list[int] | None = None) -> Metric:
+    """The protocol called `name`; checks it applies to `dataset` and to samples of `shape` when given."""
     try:
         metric = REGISTRY[name]
     except KeyError:
         raise ConfigError(f"unknown metric {name!r}: use one of {', '.join(sorted(REGISTRY))}") from None
     if dataset is not None and metric.datasets and dataset not in metric.datasets:
         raise ConfigError(f"metric {name} is defined for {', '.join(metric.datasets)}, not for {dataset!r}")
+    if shape is not None and metric.shape is not None and tuple(shape) != metric.shape:
+        raise ConfigError(
+            f"metric {name} needs {shape_text(metric.shape)} samples but this run makes {shape_text(shape)}; "
+            "train at the dataset's own size (drop data.size/data.channels) to use it"
+        )
+    if shape is not None and metric.images_only and len(shape) != 3:
+        raise ConfigError(f"metric {name} measures images but this run makes {shape_text(shape)}-d points")
     return metric
 
 

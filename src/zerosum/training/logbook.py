@@ -69,8 +69,8 @@ class Logbook:
     def log(self, step: int, stats: dict[str, float]) -> None:
         self._jsonl.write(json.dumps({"step": step, **{k: _round(v) for k, v in stats.items()}}) + "\n")
         if self._tb is not None:
-            for key, value in stats.items():
-                self._tb.add_scalar(f"train/{key}", value, step)
+            for key, value in stats.items():  # "eval/fd_lenet" keeps its own group; losses go under train/
+                self._tb.add_scalar(key if "/" in key else f"train/{key}", value, step)
 
     def progress(self, step: int, stats: dict[str, float]) -> None:
         if self._bar is not None:

@@ -13,6 +13,7 @@ import torch
 from zerosum.config import RunConfig
 from zerosum.losses import get_loss
 from zerosum.training import checkpoint
+from zerosum.training.evaluator import Evaluator
 from zerosum.training.logbook import Logbook, read_jsonl
 from zerosum.training.preview import write_preview
 from zerosum.training.state import TrainState
@@ -64,11 +65,15 @@ class Trainer:
         self.loss = get_loss(cfg.train.loss)
         self.value_range = state.G.output_range
         self.num_classes = cfg.data_info.num_classes if cfg.model.conditional else 0
+        self.evaluator = Evaluator(cfg, self.run_dir, device) if cfg.eval.every > 0 else None
+
+    def payload(self) -> dict:
+        """What a checkpoint holds (step files and best.pt alike)."""
+        return {**self.state.state_dict(), "config": self.cfg.model_dump(mode="json")}
 
     def save(self) -> Path:
-        payload = {**self.state.state_dict(), "config": self.cfg.model_dump(mode="json")}
         folder = self.run_dir / "checkpoints"
-        return checkpoint.save(folder, self.state.step, payload, keep=self.cfg.train.keep_checkpoints)
+        return checkpoint.save(folder, self.state.step, self.payload(), keep=self.cfg.train.keep_checkpoints)
 
     def fit(self) -> TrainResult:
         """Train to `train.steps`; on SIGINT/SIGTERM finish the current step, save, and return 'interrupted'."""
@@ -87,7 +92,10 @@ class Trainer:
                     step = self.state.step
                     stats["img_per_s"] = t.batch_size / max(time.perf_counter() - tic, 1e-9)
                     stats["epoch"] = self.state.sampler.batches * t.batch_size / len(self.data)
-                    if step % t.log_every == 0 or step == t.steps:
+                    evaluated = self.evaluator is not None and self.evaluator.due(step, t.steps)
+                    if evaluated:
+                        stats.update(self.evaluator(self.state, self.payload, book.message))
+                    if step % t.log_every == 0 or step == t.steps or evaluated:
                         book.log(step, stats)
                     book.progress(step, stats)
                     if step % t.sample_every == 0 or step == t.steps:

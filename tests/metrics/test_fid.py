@@ -1,0 +1,66 @@
+"""FID/KID protocols: wiring, sharing and protocol sizes, with a cheap stand-in for the Inception network."""
+
+import pytest
+import torch
+
+from zerosum.config import DataConfig
+from zerosum.errors import DataError
+from zerosum.metrics import fid, reference
+from zerosum.metrics.registry import REGISTRY, EvalContext, get_metric
+
+
+@pytest.fixture
+def extractor(monkeypatch, tmp_path):
+    """4×4 average-pooled pixels stand in for pool-3 features; records the batch sizes it sees."""
+    calls: list[int] = []
+
+    def extract(images: torch.Tensor, device: str = "cpu") -> torch.Tensor:
+        assert images.dtype == torch.uint8  # generated images are quantised like real ones
+        calls.append(len(images))
+        return torch.nn.functional.adaptive_avg_pool2d(images.double() / 255, 4).flatten(1)
+
+    monkeypatch.setattr(fid, "_extract", extract)
+    monkeypatch.setattr(reference, "_loaded", {})
+    monkeypatch.setenv("ZEROSUM_CACHE", str(tmp_path))  # an empty feature cache
+    return calls
+
+
+def _ctx(images01: torch.Tensor, name: str = "mnist") -> EvalContext:
+    return EvalContext(draw=lambda n, seed: images01[:n], data=DataConfig(name=name))
+
+
+def test_real_digits_score_far_below_noise(extractor):
+    train = reference.real_images(DataConfig(name="mnist"), "train", limit=2000).float() / 255
+    noise = torch.rand(2000, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    protocol = get_metric("fid2k_test", "mnist")
+    real, fake = protocol.compute(_ctx(train)), protocol.compute(_ctx(noise))
+    assert 0 <= real["value"] < 0.05 * fake["value"]
+    assert real["n_fake"] == 2000 and real["n_real"] == 10_000 and real["split"] == "test"
+    assert extractor == [10_000, 2000, 2000]  # the test split's features were cached after the first call
+
+
+def test_fid_and_kid_of_one_size_share_samples_and_features(extractor):
+    draws: list[int] = []
+    train = reference.real_images(DataConfig(name="mnist"), "train", limit=2000).float() / 255
+    ctx = EvalContext(draw=lambda n, seed: draws.append(n) or train[:n], data=DataConfig(name="mnist"))
+    fid_result = get_metric("fid2k_test").compute(ctx)
+    kid_result = get_metric("kid2k_test").compute(ctx)
+    assert draws == [2000] and extractor == [10_000, 2000]
+    assert fid_result["value"] >= 0 and abs(kid_result["value"]) < 1e-3 and kid_result["subsets"] == 100
+
+
+def test_kid_is_reproducible_for_a_seed(extractor):
+    noise = torch.rand(2000, 1, 28, 28, generator=torch.Generator().manual_seed(1))
+    a, b = (get_metric("kid2k_test").compute(_ctx(noise)) for _ in range(2))
+    assert a["value"] == b["value"] and a["value"] > 0.01 and a["std"] > 0
+
+
+def test_protocol_sizes_are_in_the_names():
+    assert {"fid10k_test", "fid50k_train", "fid2k_test", "kid10k_test", "kid2k_test"} <= set(REGISTRY)
+    assert "NOT comparable" in REGISTRY["fid2k_test"].description
+    assert not any(REGISTRY[n].higher_is_better for n in ("fid10k_test", "fid50k_train", "kid10k_test"))
+
+
+def test_point_data_is_refused(extractor):
+    with pytest.raises(DataError, match="points, not images"):
+        get_metric("fid2k_test").compute(_ctx(torch.rand(2000, 2), name="ring-8"))
