@@ -51,7 +51,7 @@ def main() -> None:
     print(f"\n{args.dataset}: {len(test)} test vs {len(train)} train images, Inception pool-3 ({EXTRACTOR})")
     print(f"{'quantity':<24} {'value':>12}")
     for name, value in rows:
-        print(f"{name:<24} {value:>12.4f}")
+        print(f"{name:<24} {value:>12.6g}")
     print(f"\n{'step':<24} {'seconds':>12}")
     for name, seconds in (("features test", t_test), ("features train", t_train), ("FID + KID", t_stats)):
         print(f"{name:<24} {seconds:>12.1f}")

@@ -177,19 +177,19 @@ VERBS = {
 }
 
 
-def _show_progress_logs() -> None:
-    """zerosum's INFO lines (e.g. feature-extraction progress of a 40-minute FID) on stderr, once per process."""
+def _progress_logs() -> logging.Handler:
+    """Show zerosum's INFO lines (e.g. the progress of a 40-minute FID) on stderr while a verb runs."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("zerosum: %(message)s"))
     logger = logging.getLogger("zerosum")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("zerosum: %(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    return handler
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    _show_progress_logs()
+    handler = _progress_logs()
     try:
         return VERBS[args.verb](args)
     except ZerosumError as err:
@@ -198,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("zerosum: stopped", file=sys.stderr)
         return 130
+    finally:
+        logging.getLogger("zerosum").removeHandler(handler)
 
 
 if __name__ == "__main__":

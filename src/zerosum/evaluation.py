@@ -90,7 +90,7 @@ def measure(run: Run, names: list[str], seed: int = 0, checkpoint: str | None = 
         if not isinstance(result, dict) or "value" not in result:
             raise TypeError(f"metric {name} returned {type(result).__name__} without a 'value'")
         record = make_record(metric, result, run, checkpoint, seed, seconds)
-        atomic_write_text(eval_path(run.path, name), json.dumps(record, indent=2) + "\n")
+        atomic_write_text(eval_path(run.path, name), json.dumps(record, indent=2, ensure_ascii=False) + "\n")
         records[name] = record
     return records
 
