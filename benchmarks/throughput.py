@@ -8,9 +8,10 @@ item into a normalised float tensor, a DataLoader, a Sigmoid on D and BCELoss, a
 G-step. zerosum's side is `train_step` with the fast switches listed in FAST (channels_last where it helps, the
 shared G pass), and its batches come from the in-memory uint8 tensor by index.
 
-Prints images/s per side, their ratio and the peak resident memory of each side (CPU: the process's high-water
-mark, reset before each side; GPU: torch's peak allocation). `--json` prints the rows as a list of
-{"model", "batch", "impl", "img_per_s", "peak_mb"}.
+Prints images/s per side, their ratio and a peak memory per side (GPU: torch's peak allocation during that side's
+rounds; CPU: the process's resident high-water mark, reset before each side, so it includes the other side's
+models and data, which stay in memory, and tells the two apart only by what a side adds on top). `--json` prints
+the rows as a list of {"model", "batch", "impl", "img_per_s", "peak_mb"}.
 """
 
 from __future__ import annotations

@@ -63,9 +63,8 @@ def evaluate(
     Names, datasets and the checkpoint are all checked before anything is sampled or written.
     """
     run_dir = Path(run_dir)
-    names = parse_metric_list(metrics)
     cfg = read_config(run_dir)
-    names = check_metrics(names, cfg.data.name, cfg.data_info.shape if cfg.data_info else None)
+    names = check_metrics(metrics, cfg.data.name, cfg.data_info.shape if cfg.data_info else None)
     if str(checkpoint) == "best" and not (run_dir / "checkpoints" / "best.pt").is_file():
         raise CheckpointError(
             f"{run_dir} has no checkpoints/best.pt: training writes it only when it evaluates "

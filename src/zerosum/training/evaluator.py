@@ -25,7 +25,7 @@ from zerosum.atomic import atomic_write_bytes, atomic_write_text
 from zerosum.config import RunConfig
 from zerosum.errors import CheckpointError, ConfigError, ZerosumError
 from zerosum.evaluation import check_metrics, measure
-from zerosum.metrics import get_metric
+from zerosum.metrics import get_metric, parse_metric_list
 from zerosum.run import Run
 from zerosum.training import checkpoint
 from zerosum.training.state import TrainState
@@ -119,7 +119,7 @@ class Evaluator:
         self.cfg = cfg
         self.run_dir = Path(run_dir)
         self.device = device
-        self.names = check_metrics(cfg.eval.metrics, cfg.data.name)
+        self.names = parse_metric_list(cfg.eval.metrics)  # validated by check_eval_config just above
         self.best_name = cfg.eval.best or self.names[0]
         self.higher_is_better = get_metric(self.best_name).higher_is_better
         self.folder = self.run_dir / "checkpoints"
