@@ -4,14 +4,15 @@
 
 Both sides train the same G and D (zerosum's modules) on the same random uint8 images, in one process, in
 alternating timed rounds after a warm-up. The reference is the tutorial's recipe: fp32, a Dataset that turns each
-item into a normalised float tensor, a DataLoader, a Sigmoid on D and BCELoss, a fresh G forward for the D- and the
-G-step. zerosum's side is `train_step` with the fast switches listed in FAST (channels_last where it helps, the
-shared G pass), and its batches come from the in-memory uint8 tensor by index.
+item into a normalised float tensor, a DataLoader, a Sigmoid on D and BCELoss, and one G forward pass whose output
+serves the D- and the G-step. zerosum's side is `train_step` with the trainer's own defaults for this machine
+(`train.amp` and `train.channels_last` on auto, printed below the table) and the same shared G pass
+(`train.reuse_fake`); its batches come from the in-memory uint8 tensor by index.
 
-Prints images/s per side, their ratio and a peak memory per side (GPU: torch's peak allocation during that side's
-rounds; CPU: the process's resident high-water mark, reset before each side, so it includes the other side's
-models and data, which stay in memory, and tells the two apart only by what a side adds on top). `--json` prints
-the rows as a list of {"model", "batch", "impl", "img_per_s", "peak_mb"}.
+Prints images/s per side, their ratio, the time of one MNIST epoch (60,000 images) at zerosum's dcgan-28 rate,
+and each side's peak memory: on a GPU torch's peak allocation during that side's rounds; on the CPU the resident
+high-water mark of a separate process that builds only that side and runs a few steps. `--json` prints the rows
+as a list of {"model", "batch", "impl", "img_per_s", "peak_mb"}.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import argparse
 import json
 import os
 import platform
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,8 +32,10 @@ from torch import nn
 
 from zerosum.config import DataInfo, resolve
 from zerosum.data import ImageSet
+from zerosum.data.dataset import place
 from zerosum.losses import get_loss
 from zerosum.runtime import resolve_device
+from zerosum.training.fastpaths import cpu_has_bf16
 from zerosum.training.state import build_state
 from zerosum.training.step import train_step
 
@@ -41,15 +46,10 @@ MODELS: dict[str, tuple[str, tuple[int, int, int], list[str]]] = {
     "dcgan-32": ("dcgan-cifar10", (3, 32, 32), ["train.ema=0"]),
     "dcgan-64": ("dcgan-faces", (3, 64, 64), ["train.ema=0"]),
 }
-# zerosum's fast switches per model, as measured on a 2-core AVX-512 CPU with torch 2.13: bf16 autocast is 20×
-# *slower* than fp32 in zerosum's DCGAN step there (13 vs 276 img/s on dcgan-32), so it stays off until that is fixed
-FAST: dict[str, list[str]] = {
-    "mlp-mnist": ["train.reuse_fake=true"],
-    "dcgan-28": ["train.reuse_fake=true"],
-    "dcgan-32": ["train.reuse_fake=true", "train.channels_last=true"],
-    "dcgan-64": ["train.reuse_fake=true", "train.channels_last=true"],
-}
+# zerosum's side: the trainer's defaults (fast paths on auto) and the tutorial's shared G pass
+FAST = ["train.reuse_fake=true", "train.amp=auto", "train.channels_last=auto"]
 N_IMAGES = 4096
+MNIST_EPOCH = 60_000
 
 
 def _images(shape: tuple[int, int, int]) -> torch.Tensor:
@@ -58,17 +58,21 @@ def _images(shape: tuple[int, int, int]) -> torch.Tensor:
 
 def zerosum_runner(model: str, batch: int, device: torch.device) -> Callable[[], int]:
     preset, shape, shared = MODELS[model]
-    cfg = resolve(preset, [*shared, *FAST[model], f"train.batch_size={batch}", "train.progress=false"])
-    data = ImageSet(_images(shape), torch.zeros(N_IMAGES, dtype=torch.long), (), model)
+    cfg = resolve(preset, [*shared, *FAST, f"train.batch_size={batch}", "train.progress=false"])
+    data = place(ImageSet(_images(shape), torch.zeros(N_IMAGES, dtype=torch.long), (), model), device)
     cfg.data_info = DataInfo(kind="image", shape=list(shape))
     state = build_state(cfg, shape, 0, len(data), pixel_mean=data.pixel_mean(), device=device)
     loss, value_range = get_loss(cfg.train.loss), state.G.output_range
+    CHOSEN[model] = f"amp={cfg.train.amp}, channels_last={cfg.train.channels_last}"
 
     def step() -> int:
         train_step(state, data, loss, cfg.train, device, value_range, 0)
         return batch
 
     return step
+
+
+CHOSEN: dict[str, str] = {}  # model → the fast paths zerosum's side resolved to
 
 
 class _PerItem(torch.utils.data.Dataset):
@@ -120,11 +124,10 @@ def reference_runner(model: str, batch: int, device: torch.device) -> Callable[[
     return step
 
 
-def _reset_peak(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.reset_peak_memory_stats(device)
-    elif Path("/proc/self/clear_refs").exists():
-        Path("/proc/self/clear_refs").write_text("5")  # Linux: reset the resident-set high-water mark
+RUNNERS: dict[str, Callable[[str, int, torch.device], Callable[[], int]]] = {
+    "zerosum": zerosum_runner,
+    "reference": reference_runner,
+}
 
 
 def _peak_mb(device: torch.device) -> float | None:
@@ -137,6 +140,21 @@ def _peak_mb(device: torch.device) -> float | None:
     return int(line.split()[1]) / 1024
 
 
+def _cpu_peak_mb(model: str, impl: str, batch: int) -> float | None:
+    """A fresh process holds one side only, so its resident high-water mark is that side's peak."""
+    cmd = [sys.executable, __file__, "--peak-of", f"{model},{impl},{batch}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip().splitlines()
+    return float(out[-1]) if out and out[-1] != "None" else None
+
+
+def _peak_of(spec: str) -> None:
+    model, impl, batch = spec.split(",")
+    step = RUNNERS[impl](model, int(batch), torch.device("cpu"))
+    for _ in range(3):
+        step()
+    print(_peak_mb(torch.device("cpu")))
+
+
 def _timed(step: Callable[[], int], seconds: float, device: torch.device) -> float:
     done, t0 = 0, time.perf_counter()
     while time.perf_counter() - t0 < seconds:
@@ -147,16 +165,20 @@ def _timed(step: Callable[[], int], seconds: float, device: torch.device) -> flo
 
 
 def measure(model: str, batch: int, seconds: float, rounds: int, device: torch.device) -> list[dict]:
-    runners = {"zerosum": zerosum_runner(model, batch, device), "reference": reference_runner(model, batch, device)}
+    runners = {name: make(model, batch, device) for name, make in RUNNERS.items()}
     rates: dict[str, list[float]] = {name: [] for name in runners}
     peaks: dict[str, float | None] = {}
     for step in runners.values():  # warm-up: allocator, autotuning, first-call overheads
         step(), step()
     for _ in range(rounds):
         for name, step in runners.items():
-            _reset_peak(device)
+            if device.type == "cuda":
+                torch.cuda.reset_peak_memory_stats(device)
             rates[name].append(_timed(step, seconds, device))
-            peaks[name] = _peak_mb(device)
+            if device.type == "cuda":
+                peaks[name] = _peak_mb(device)
+    if device.type != "cuda":
+        peaks = {name: _cpu_peak_mb(model, name, batch) for name in runners}
     return [
         {"model": model, "batch": batch, "impl": name, "img_per_s": max(rates[name]), "peak_mb": peaks[name]}
         for name in runners
@@ -171,7 +193,11 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=2, help="alternating rounds per side; the best is kept")
     p.add_argument("--device", default="auto")
     p.add_argument("--json", action="store_true", help="print the rows as JSON")
+    p.add_argument("--peak-of", help=argparse.SUPPRESS)  # internal: MODEL,IMPL,BATCH → that side's CPU peak
     args = p.parse_args()
+    if args.peak_of:
+        _peak_of(args.peak_of)
+        return
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     unknown = [m for m in models if m not in MODELS]
     if unknown:
@@ -191,8 +217,25 @@ def main() -> None:
         ratio = z["img_per_s"] / ref["img_per_s"]
         rates = f"{z['img_per_s']:>14.0f} {ref['img_per_s']:>16.0f}"
         print(f"{z['model']:<10} {z['batch']:>5} {rates} {ratio:>6.2f} {peak:>14}")
-    where = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor() or platform.machine()
-    print(f"\n{where}, {os.cpu_count()} cores, torch {torch.__version__}, {torch.get_num_threads()} threads")
+    for z in rows[::2]:
+        if z["model"] == "dcgan-28":
+            print(
+                f"\nMNIST epoch ({MNIST_EPOCH:,} images) at zerosum's dcgan-28 rate, batch {z['batch']}: "
+                f"{MNIST_EPOCH / z['img_per_s']:.0f} s"
+            )
+    print("\nzerosum's fast paths: " + "; ".join(f"{m}: {c}" for m, c in CHOSEN.items()))
+    print(f"{_hardware(device)}, torch {torch.__version__}, {torch.get_num_threads()} threads")
+
+
+def _hardware(device: torch.device) -> str:
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    name = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        models = [x.split(":", 1)[1].strip() for x in cpuinfo.read_text().splitlines() if x.startswith("model name")]
+        name = models[0] if models else name
+    return f"{name}, {os.cpu_count()} cores, native bf16: {'yes' if cpu_has_bf16() else 'no'}"
 
 
 if __name__ == "__main__":

@@ -6,11 +6,12 @@ from pathlib import Path
 
 from zerosum.config import DataInfo, RunConfig, resolve
 from zerosum.data import load_dataset
+from zerosum.data.dataset import place
 from zerosum.errors import ConfigError
 from zerosum.evaluation import evaluate, list_metrics
 from zerosum.run import check_checkpoint_matches, check_new_run_dir, create_run_dir, read_config, write_config
 from zerosum.runtime import resolve_device, set_threads
-from zerosum.training import checkpoint
+from zerosum.training import checkpoint, distributed
 from zerosum.training.evaluator import check_eval_config
 from zerosum.training.state import build_state
 from zerosum.training.trainer import Trainer, TrainResult
@@ -45,20 +46,26 @@ def train(
     cfg = config.model_copy(deep=True) if config is not None else make_config(preset, overrides, data_root)
     check_eval_config(cfg)  # names and dataset, before the data is loaded
     out = Path(out) if out is not None else Path("runs") / (cfg.preset or "run")
-    check_new_run_dir(out, overwrite)
-    device = resolve_device(cfg.train.device)
-    set_threads(cfg.train.threads)
-    data = load_dataset(cfg.data)
-    cfg.data_info = _data_info(data)
-    check_eval_config(cfg)  # again, now that the samples' shape is known
-    if cfg.model.conditional and data.num_classes < 2:
-        name = cfg.data.name
-        raise ConfigError(f"model.conditional needs class labels but {name} has none; set model.conditional=false")
-    pixel_mean = data.pixel_mean() if data.kind == "image" else None
-    num_classes = data.num_classes if cfg.model.conditional else 0
-    state = build_state(cfg, tuple(data.shape), num_classes, len(data), pixel_mean=pixel_mean, device=device)
-    run_dir = create_run_dir(out, cfg, overwrite)
-    return Trainer(cfg, data, state, run_dir, device).fit()
+    world, device_name = distributed.setup(cfg.train.device)
+    try:
+        check_new_run_dir(out, overwrite)
+        distributed.check_batch(cfg.train.batch_size, world)
+        device = resolve_device(device_name)
+        set_threads(cfg.train.threads)
+        data = place(load_dataset(cfg.data), device)
+        cfg.data_info = _data_info(data)
+        check_eval_config(cfg)  # again, now that the samples' shape is known
+        if cfg.model.conditional and data.num_classes < 2:
+            name = cfg.data.name
+            raise ConfigError(f"model.conditional needs class labels but {name} has none; set model.conditional=false")
+        pixel_mean = data.pixel_mean() if data.kind == "image" else None
+        num_classes = data.num_classes if cfg.model.conditional else 0
+        state = build_state(cfg, tuple(data.shape), num_classes, len(data), pixel_mean, device, world)
+        world.barrier()  # every rank has checked the folder before rank 0 creates it
+        run_dir = create_run_dir(out, cfg, overwrite) if world.is_main else out
+        return Trainer(cfg, data, state, run_dir, device).fit()
+    finally:
+        distributed.teardown()
 
 
 def resume(run_dir: str | Path, *, overrides: list[str] | tuple[str, ...] = ()) -> TrainResult:
@@ -71,16 +78,25 @@ def resume(run_dir: str | Path, *, overrides: list[str] | tuple[str, ...] = ()) 
     saved = read_config(run_dir)
     cfg = resolve(base=saved.model_dump(mode="json"), overrides=list(overrides))
     check_eval_config(cfg)
-    device = resolve_device(cfg.train.device)
-    set_threads(cfg.train.threads)
-    data = load_dataset(cfg.data)
-    if _data_info(data) != saved.data_info:
-        raise ConfigError(f"the data of {run_dir} has changed since training ({cfg.data.name}); restore it to resume")
-    num_classes = data.num_classes if cfg.model.conditional else 0
-    state = build_state(cfg, tuple(data.shape), num_classes, len(data), device=device)
-    path = checkpoint.resolve(run_dir, "latest")
-    payload = checkpoint.load(path, map_location=device)
-    check_checkpoint_matches(payload, cfg, path)
-    state.load_state_dict(payload)
-    write_config(run_dir, cfg)
-    return Trainer(cfg, data, state, run_dir, device).fit()
+    world, device_name = distributed.setup(cfg.train.device)
+    try:
+        distributed.check_batch(cfg.train.batch_size, world)
+        device = resolve_device(device_name)
+        set_threads(cfg.train.threads)
+        data = place(load_dataset(cfg.data), device)
+        if _data_info(data) != saved.data_info:
+            raise ConfigError(
+                f"the data of {run_dir} has changed since training ({cfg.data.name}); restore it to resume"
+            )
+        num_classes = data.num_classes if cfg.model.conditional else 0
+        state = build_state(cfg, tuple(data.shape), num_classes, len(data), device=device, world=world)
+        path = checkpoint.resolve(run_dir, "latest")
+        payload = checkpoint.load(path, map_location=device)
+        check_checkpoint_matches(payload, cfg, path)
+        state.load_state_dict(payload)
+        world.barrier()  # every rank has read the checkpoint before rank 0 may write the next one
+        if world.is_main:
+            write_config(run_dir, cfg)
+        return Trainer(cfg, data, state, run_dir, device).fit()
+    finally:
+        distributed.teardown()

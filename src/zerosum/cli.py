@@ -70,6 +70,8 @@ def _train(args: argparse.Namespace) -> int:
             args.preset, overrides=args.overrides, out=args.out, data_root=args.data_root, overwrite=args.overwrite
         )
     where = result.run_dir
+    if result.rank != 0:  # under torchrun rank 0 speaks for all
+        return 0 if result.status == "finished" else 128 + (result.signal or 15)
     if result.status == "interrupted":
         print(f"interrupted at step {result.step}; checkpoint saved: {result.checkpoint}")
         print(f"continue with: zerosum train --resume {where}")

@@ -87,8 +87,13 @@ class TrainConfig(_Section):
     )
     r1_gamma: float = Field(0.0, ge=0, description="weight γ of the R1 penalty γ/2·E‖∇D(x)‖² on real data; 0 = off")
     r1_every: int = Field(4, ge=1, description="apply R1 every this many steps (scaled up to match)")
-    amp: Literal["off", "bf16"] = "off"
-    channels_last: bool = False
+    amp: Literal["auto", "off", "bf16", "fp16"] = Field(
+        "auto", description="mixed precision; auto = this machine's fastest sound choice (see docs/performance.md)"
+    )
+    channels_last: bool | Literal["auto"] = Field("auto", description="NHWC memory format for conv models")
+    sync_bn: bool = Field(
+        False, description="under torchrun, BatchNorm statistics over the global batch instead of each rank's shard"
+    )
     device: str = "auto"
     threads: int | None = Field(None, ge=1, description="torch CPU threads; None = torch's default")
     # bookkeeping

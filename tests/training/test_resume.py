@@ -13,6 +13,8 @@ CASES = {
         "dcgan-mnist",
         [*TINY_DCGAN, "model.conditional=true", "train.ema=0.9", "train.amp=bf16", "train.d_steps=2"],
     ),
+    # fp16 autocast with its two gradient scalers (their loss scale and growth tracker are in the checkpoint).
+    "dcgan-fp16": ("dcgan-mnist", [*TINY_DCGAN, "train.amp=fp16"]),
     # The demo's recipe: lazy R1 (on steps 0, 3, 6, 9: across the split), shared G forward pass, channels_last.
     # (Its lr anneal is off: it runs to 0 at train.steps, which the split run's first half sets to N.)
     "dcgan-r1-reuse": (

@@ -12,13 +12,26 @@ from typing import ClassVar
 import torch
 
 
-def _index(idx: torch.Tensor | slice | list[int]) -> torch.Tensor | slice:
-    """Storage lives on the CPU, so an index tensor that lives elsewhere is brought home first."""
+def _index(idx: torch.Tensor | slice | list[int], device: torch.device) -> torch.Tensor | slice:
+    """An index on the storage's device (the host, or the GPU when the whole set was placed there)."""
     if isinstance(idx, torch.Tensor):
-        return idx.to("cpu", torch.long)
+        return idx.to(device, torch.long)
     if isinstance(idx, list):
-        return torch.as_tensor(idx, dtype=torch.long)
+        return torch.as_tensor(idx, dtype=torch.long, device=device)
     return idx
+
+
+def place(data, device: torch.device | str, budget: float = 0.25):
+    """Move the whole set onto a GPU when it takes at most `budget` of the free memory there, so a batch is an
+    on-device gather with no host-to-device copy; otherwise (and on the CPU) leave it where it is."""
+    device = torch.device(device)
+    if device.type != "cuda":
+        return data
+    free, _ = torch.cuda.mem_get_info(device)
+    stored = data.images if data.kind == "image" else data.points
+    if stored.numel() * stored.element_size() <= budget * free:
+        data.to(device)
+    return data
 
 
 @dataclass
@@ -76,18 +89,23 @@ class ImageSet:
 
         The uint8 gather happens on the host and the float conversion on `device`, which keeps the copy small.
         """
-        x = self.images[_index(idx)]
+        x = self.images[_index(idx, self.images.device)]
         if device is not None:
             x = x.to(device, non_blocking=True)
         lo, hi = float(value_range[0]), float(value_range[1])
         return x.to(torch.float32).mul_((hi - lo) / 255.0).add_(lo)
 
+    def to(self, device: torch.device | str) -> ImageSet:
+        """Keep the images (still uint8) and labels on `device`; batches are then gathered there."""
+        self.images, self.labels = self.images.to(device), self.labels.to(device)
+        return self
+
     def pixel_mean(self) -> torch.Tensor:
         """Mean image in [0, 1] (float32 C×H×W); the MLP GAN starts its output bias from it."""
-        total = torch.zeros(self.shape, dtype=torch.float64)
+        total = torch.zeros(self.shape, dtype=torch.float64, device=self.images.device)
         for start in range(0, len(self), 8192):
             total += self.images[start : start + 8192].sum(0, dtype=torch.float64)
-        return (total / max(len(self), 1) / 255.0).to(torch.float32)
+        return (total / max(len(self), 1) / 255.0).to(torch.float32).cpu()
 
 
 @dataclass
@@ -129,5 +147,9 @@ class PointSet:
         device: torch.device | str | None = None,
     ) -> torch.Tensor:
         """Float32 points for `idx`; `value_range` is accepted for a uniform call site and ignored."""
-        x = self.points[_index(idx)]
+        x = self.points[_index(idx, self.points.device)]
         return x.to(device) if device is not None else x.clone()
+
+    def to(self, device: torch.device | str) -> PointSet:
+        self.points, self.labels = self.points.to(device), self.labels.to(device)
+        return self

@@ -49,7 +49,7 @@ def _nrow(n: int, state: TrainState) -> int:
 def _write_points(state: TrainState, data, fake: torch.Tensor, path: Path, device: torch.device) -> None:
     from zerosum.plots import plot_1d_discriminator, plot_points
 
-    real = data.points[: len(fake)].numpy()
+    real = data.points[: len(fake)].cpu().numpy()
     title = f"step {state.step}"
     if real.shape[1] == 1:
         D = state.D

@@ -6,6 +6,7 @@ Keeping all mutable state (weights, optimiser moments, data order, every RNG) he
 
 from __future__ import annotations
 
+import logging
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -18,8 +19,12 @@ from zerosum.config import RunConfig
 from zerosum.errors import CheckpointError
 from zerosum.models import build_models
 from zerosum.training import schedules
+from zerosum.training.distributed import SINGLE, Replicas, World, convert_sync_bn, replicate
 from zerosum.training.ema import make_ema
+from zerosum.training.fastpaths import grad_scaler, resolve_fast_paths
 from zerosum.training.sampler import IndexSampler
+
+log = logging.getLogger("zerosum")
 
 PREVIEW_POINTS = 2500
 
@@ -35,6 +40,10 @@ class TrainState:
     noise: torch.Generator  # z and fake labels during training
     fixed_z: torch.Tensor  # the preview grid's noise, the same at every preview
     fixed_y: torch.Tensor | None
+    scaler_d: torch.amp.GradScaler  # fp16 loss scaling; disabled (a pass-through) otherwise
+    scaler_g: torch.amp.GradScaler
+    replicas: Replicas  # what a step runs: DDP wrappers under torchrun, G and D otherwise (not saved)
+    world: World = SINGLE
     step: int = 0
 
     @property
@@ -53,6 +62,8 @@ class TrainState:
             "rng": capture_rng(self.noise),
             "fixed_z": self.fixed_z,
             "fixed_y": self.fixed_y,
+            "scaler_d": self.scaler_d.state_dict(),
+            "scaler_g": self.scaler_g.state_dict(),
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -63,6 +74,9 @@ class TrainState:
                 self.G_ema.load_state_dict(state["G_ema"] if state.get("G_ema") is not None else state["G"])
             self.opt_g.load_state_dict(state["opt_g"])
             self.opt_d.load_state_dict(state["opt_d"])
+            for name in ("scaler_d", "scaler_g"):
+                if state.get(name):  # a disabled scaler saves {}; fp16 runs resume their loss scale
+                    getattr(self, name).load_state_dict(state[name])
         except (RuntimeError, KeyError, ValueError) as err:
             first = str(err).strip().splitlines()[0][:200]
             raise CheckpointError(f"the checkpoint does not match this run's models/optimisers: {first}") from None
@@ -99,14 +113,27 @@ def restore_rng(rng: dict[str, Any], noise: torch.Generator) -> None:
 
 
 def build_state(
-    cfg: RunConfig, data_shape: tuple[int, ...], num_classes: int, n_items: int, pixel_mean=None, device="cpu"
+    cfg: RunConfig,
+    data_shape: tuple[int, ...],
+    num_classes: int,
+    n_items: int,
+    pixel_mean=None,
+    device="cpu",
+    world: World = SINGLE,
 ) -> TrainState:
-    """Fresh models, optimisers and generators, all derived from `train.seed`."""
+    """Fresh models, optimisers and generators, all derived from `train.seed`; "auto" fast paths are resolved
+    into `cfg.train` (and logged) first."""
     t = cfg.train
+    device = torch.device(device)
+    choice = resolve_fast_paths(t, cfg.model, tuple(data_shape), device)
+    if world.is_main:
+        log.info(choice)
     torch.manual_seed(t.seed)
     np.random.seed(t.seed % 2**32)
     random.seed(t.seed)
     G, D = build_models(cfg.model, tuple(data_shape), num_classes, pixel_mean=pixel_mean)
+    if t.sync_bn and world.size > 1:
+        G, D = convert_sync_bn(G), convert_sync_bn(D)
     G, D = G.to(device), D.to(device)
     if t.channels_last and len(data_shape) == 3:
         G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
@@ -130,4 +157,8 @@ def build_state(
         noise=torch.Generator().manual_seed(t.seed + 3),
         fixed_z=fixed_z,
         fixed_y=fixed_y,
+        scaler_d=grad_scaler(device, t.amp),
+        scaler_g=grad_scaler(device, t.amp),
+        replicas=replicate(G, D, world, device),
+        world=world,
     )

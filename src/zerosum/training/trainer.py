@@ -28,6 +28,7 @@ class TrainResult:
     seconds: float
     checkpoint: Path | None
     signal: int | None = None
+    rank: int = 0  # under torchrun, only rank 0's result names the checkpoint
 
 
 class _StopFlag:
@@ -65,7 +66,8 @@ class Trainer:
         self.loss = get_loss(cfg.train.loss)
         self.value_range = state.G.output_range
         self.num_classes = cfg.data_info.num_classes if cfg.model.conditional else 0
-        self.evaluator = Evaluator(cfg, self.run_dir, device) if cfg.eval.every > 0 else None
+        main = state.world.is_main
+        self.evaluator = Evaluator(cfg, self.run_dir, device) if cfg.eval.every > 0 and main else None
 
     def payload(self) -> dict:
         """What a checkpoint holds (step files and best.pt alike)."""
@@ -76,46 +78,61 @@ class Trainer:
         return checkpoint.save(folder, self.state.step, self.payload(), keep=self.cfg.train.keep_checkpoints)
 
     def fit(self) -> TrainResult:
-        """Train to `train.steps`; on SIGINT/SIGTERM finish the current step, save, and return 'interrupted'."""
-        t = self.cfg.train
+        """Train to `train.steps`; on SIGINT/SIGTERM finish the current step, save, and return 'interrupted'.
+
+        Under torchrun every rank steps in lockstep and only rank 0 logs, previews, evaluates and saves.
+        """
+        t, world = self.cfg.train, self.state.world
+        main = world.is_main
         start = self.state.step
-        book = Logbook(self.run_dir, start, t.steps, tensorboard=t.tensorboard, progress=t.progress)
+        book = Logbook(self.run_dir, start, t.steps, tensorboard=t.tensorboard, progress=t.progress) if main else None
         t0 = time.perf_counter()
         saved: Path | None = None
         try:
             with _StopFlag() as stop:
-                while self.state.step < t.steps and stop.signum is None:
+                while self.state.step < t.steps and not world.any(stop.signum is not None):
                     tic = time.perf_counter()
+                    if not main:  # dropout masks: other ranks' own, reproducible stream (rank 0 keeps the global one)
+                        torch.manual_seed(t.seed * 1_000_003 + self.state.step * 1009 + world.rank)
                     stats = train_step(
                         self.state, self.data, self.loss, t, self.device, self.value_range, self.num_classes
                     )
-                    step = self.state.step
-                    stats["img_per_s"] = t.batch_size / max(time.perf_counter() - tic, 1e-9)
-                    stats["epoch"] = self.state.sampler.batches * t.batch_size / len(self.data)
-                    evaluated = self.evaluator is not None and self.evaluator.due(step, t.steps)
-                    if evaluated:
-                        stats.update(self.evaluator(self.state, self.payload, book.message))
-                    if step % t.log_every == 0 or step == t.steps or evaluated:
-                        book.log(step, stats)
-                    book.progress(step, stats)
-                    if step % t.sample_every == 0 or step == t.steps:
-                        write_preview(self.state, self.data, self.run_dir, book, self.device)
-                    if step % t.ckpt_every == 0 or step == t.steps:
-                        saved = self.save()
-                if saved is None or saved.name != checkpoint.checkpoint_name(self.state.step):
+                    if main:
+                        saved = self._bookkeeping(book, stats, tic) or saved
+                if main and (saved is None or saved.name != checkpoint.checkpoint_name(self.state.step)):
                     saved = self.save()
         finally:
-            book.close()
-        if self.state.step > start:
+            if book is not None:
+                book.close()
+        if main and self.state.step > start:
             write_summary_plots(self.run_dir, self.cfg)
+        world.barrier()  # nobody leaves before the final checkpoint is on disk
         return TrainResult(
             run_dir=self.run_dir,
             step=self.state.step,
-            status="interrupted" if stop.signum is not None else "finished",
+            status="interrupted" if stop.signum is not None or self.state.step < t.steps else "finished",
             seconds=time.perf_counter() - t0,
             checkpoint=saved,
             signal=stop.signum,
+            rank=world.rank,
         )
+
+    def _bookkeeping(self, book: Logbook, stats: dict, tic: float) -> Path | None:
+        """Rank 0's duties after a step: logs, evaluation, previews and checkpoints when due."""
+        t, step = self.cfg.train, self.state.step
+        stats["img_per_s"] = t.batch_size / max(time.perf_counter() - tic, 1e-9)
+        stats["epoch"] = self.state.sampler.batches * t.batch_size / len(self.data)
+        evaluated = self.evaluator is not None and self.evaluator.due(step, t.steps)
+        if evaluated:
+            stats.update(self.evaluator(self.state, self.payload, book.message))
+        if step % t.log_every == 0 or step == t.steps or evaluated:
+            book.log(step, stats)
+        book.progress(step, stats)
+        if step % t.sample_every == 0 or step == t.steps:
+            write_preview(self.state, self.data, self.run_dir, book, self.device)
+        if step % t.ckpt_every == 0 or step == t.steps:
+            return self.save()
+        return None
 
 
 def write_summary_plots(run_dir: Path, cfg: RunConfig) -> None:
