@@ -1,6 +1,7 @@
 """Training throughput: zerosum's step against a loop written the way the PyTorch DCGAN tutorial writes it.
 
-    python benchmarks/throughput.py [--models dcgan-28,dcgan-64] [--batch 128] [--seconds 10] [--rounds 2] [--json]
+    python benchmarks/throughput.py [--models dcgan-28,dcgan-64] [--batch 128] [--seconds 10] [--rounds 2]
+                                    [--device auto|cpu|cuda] [--compile] [--set train.amp=bf16] [--json]
 
 Both sides train the same G and D (zerosum's modules) on the same random uint8 images, in one process, in
 alternating timed rounds after a warm-up. The reference is the tutorial's recipe: fp32, a Dataset that turns each
@@ -47,7 +48,7 @@ MODELS: dict[str, tuple[str, tuple[int, int, int], list[str]]] = {
     "dcgan-64": ("dcgan-faces", (3, 64, 64), ["train.ema=0"]),
 }
 # zerosum's side: the trainer's defaults (fast paths on auto) and the tutorial's shared G pass
-FAST = ["train.reuse_fake=true", "train.amp=auto", "train.channels_last=auto"]
+FAST = ["train.reuse_fake=true", "train.amp=auto", "train.channels_last=auto"]  # + --compile / --set
 N_IMAGES = 4096
 MNIST_EPOCH = 60_000
 
@@ -142,7 +143,7 @@ def _peak_mb(device: torch.device) -> float | None:
 
 def _cpu_peak_mb(model: str, impl: str, batch: int) -> float | None:
     """A fresh process holds one side only, so its resident high-water mark is that side's peak."""
-    cmd = [sys.executable, __file__, "--peak-of", f"{model},{impl},{batch}"]
+    cmd = [sys.executable, __file__, "--peak-of", f"{model},{impl},{batch}", *(f"--set={o}" for o in FAST)]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip().splitlines()
     return float(out[-1]) if out and out[-1] != "None" else None
 
@@ -193,8 +194,11 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=2, help="alternating rounds per side; the best is kept")
     p.add_argument("--device", default="auto")
     p.add_argument("--json", action="store_true", help="print the rows as JSON")
+    p.add_argument("--compile", action="store_true", help="zerosum's side with train.compile=true")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override zerosum's side")
     p.add_argument("--peak-of", help=argparse.SUPPRESS)  # internal: MODEL,IMPL,BATCH → that side's CPU peak
     args = p.parse_args()
+    FAST.extend(["train.compile=true"] * args.compile + args.set)
     if args.peak_of:
         _peak_of(args.peak_of)
         return

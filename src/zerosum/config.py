@@ -91,6 +91,7 @@ class TrainConfig(_Section):
         "auto", description="mixed precision; auto = this machine's fastest sound choice (see docs/performance.md)"
     )
     channels_last: bool | Literal["auto"] = Field("auto", description="NHWC memory format for conv models")
+    compile: bool = Field(False, description="torch.compile G and D; slower on the CPUs measured, for trying on a GPU")
     sync_bn: bool = Field(
         False, description="under torchrun, BatchNorm statistics over the global batch instead of each rank's shard"
     )

@@ -47,3 +47,23 @@ def test_pointset_batch_ignores_range():
     assert out.tolist() == [[3.0, 4.0]]
     out.add_(1)
     assert p.points[1].tolist() == [3.0, 4.0]  # a batch is a copy
+
+
+def test_place_moves_the_set_to_a_gpu_only_when_it_fits(monkeypatch):
+    from zerosum.data.dataset import place
+
+    s = make_set()  # 16 bytes of pixels
+    moved = []
+    monkeypatch.setattr(s, "to", lambda device: moved.append(str(device)) or s)
+    assert place(s, "cpu") is s and moved == []
+    monkeypatch.setattr(torch.cuda, "mem_get_info", lambda device: (63, 10**9))  # 25% of 63 bytes < 16 bytes
+    place(s, "cuda:0")
+    assert moved == []
+    monkeypatch.setattr(torch.cuda, "mem_get_info", lambda device: (64, 10**9))
+    place(s, "cuda:0")
+    assert moved == ["cuda:0"]
+
+
+def test_a_placed_set_gathers_where_it_lives():
+    s = make_set().to("cpu")
+    assert torch.equal(s.batch([1, 0]), make_set().batch(torch.tensor([1, 0])))

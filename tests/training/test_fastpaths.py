@@ -9,7 +9,7 @@ import zerosum
 from tests.conftest import TINY_DCGAN
 from zerosum.config import resolve
 from zerosum.run import read_config
-from zerosum.training import fastpaths
+from zerosum.training import checkpoint, fastpaths
 from zerosum.training.fastpaths import grad_scaler, resolve_fast_paths
 
 
@@ -45,3 +45,15 @@ def test_only_fp16_scales_the_loss():
         scaler = grad_scaler(torch.device("cpu"), amp)
         loss = torch.tensor(2.0)
         assert not scaler.is_enabled() and scaler.scale(loss) is loss
+
+
+def test_compiled_models_train_and_save_plain_weights(tmp_path):
+    # SGD: Adam's first steps are ±lr wherever a gradient is near 0, so rounding differences would flip them
+    common = ["train.steps=2", "train.optimizer=sgd", "train.tensorboard=false", "train.progress=false"]
+    for name, extra in (("plain", []), ("compiled", ["train.compile=true"])):
+        zerosum.train("ring-8", overrides=[*common, *extra], out=tmp_path / name)
+    plain, compiled = (checkpoint.load(checkpoint.resolve(tmp_path / n)) for n in ("plain", "compiled"))
+    assert plain["G"].keys() == compiled["G"].keys() and plain["D"].keys() == compiled["D"].keys()
+    for key in ("G", "D"):
+        for name, tensor in plain[key].items():
+            torch.testing.assert_close(compiled[key][name], tensor, rtol=1e-4, atol=1e-5)

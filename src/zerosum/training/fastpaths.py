@@ -2,13 +2,13 @@
 
 The rules were chosen by measurement (`benchmarks/throughput.py`, numbers in docs/performance.md):
 
-- bf16 autocast pays off only where the hardware computes in bf16. On an AVX-512 CPU it doubled DCGAN-64's
-  training speed; on an AVX2-only CPU oneDNN has no bf16 kernels and the same step ran 20× *slower*. So on the
-  CPU it is chosen for convolutional models when oneDNN reports bf16 support, and never for the small MLPs,
-  whose steps are dominated by overhead rather than arithmetic. On a GPU: bf16 where supported, else fp16 with
-  a gradient scaler (a GradScaler per optimiser, saved in checkpoints).
-- channels_last (NHWC) suits oneDNN's and cuDNN's convolution kernels: 1.1–1.4× on DCGAN steps on both CPUs
-  measured. It is meaningless for MLPs.
+- bf16 autocast pays off only where the hardware computes in bf16: on an AVX2-only CPU oneDNN has no bf16
+  kernels and a DCGAN step ran 27× *slower* than fp32. So on the CPU it is chosen for convolutional models when
+  oneDNN reports native bf16 (AVX-512 or AMX), and never for the small MLPs, whose steps are dominated by
+  overhead rather than arithmetic. On a GPU: bf16 where supported, else fp16 with a gradient scaler (one
+  GradScaler per optimiser, saved in checkpoints).
+- channels_last (NHWC) suits oneDNN's and cuDNN's convolution kernels: 1.1–1.2× on DCGAN steps on an AVX2 CPU.
+  It is meaningless for MLPs.
 
 The resolved values are written into the run's config.yaml, so a resumed run keeps the numerics it started with.
 """
@@ -41,7 +41,7 @@ def _choose_amp(model: ModelConfig, image: bool, device: torch.device) -> tuple[
         return "off", "small MLPs gain nothing from bf16"
     if cpu_has_bf16():
         return "bf16", "this CPU has native bf16 (oneDNN)"
-    return "off", "no native bf16 on this CPU: it needs AVX-512 or AMX, and emulated bf16 is ~20x slower"
+    return "off", "no native bf16 on this CPU: it needs AVX-512 or AMX, and emulated bf16 is far slower than fp32"
 
 
 def _choose_channels_last(model: ModelConfig, image: bool) -> tuple[bool, str]:

@@ -147,10 +147,14 @@ def build_state(
         fixed_y = torch.arange(num_classes).repeat_interleave(per_class)
         n_preview = len(fixed_y)
     fixed_z = G.sample_z(n_preview, generator=preview)
+    G_ema = make_ema(G) if t.ema > 0 else None
+    if t.compile:  # in place, after the EMA copy: state_dict keys stay those of the plain modules
+        G.compile()
+        D.compile()
     return TrainState(
         G=G,
         D=D,
-        G_ema=make_ema(G) if t.ema > 0 else None,
+        G_ema=G_ema,
         opt_g=opt_g,
         opt_d=opt_d,
         sampler=IndexSampler(n_items, seed=t.seed + 1),
