@@ -28,6 +28,7 @@ class World:
 
     rank: int = 0
     size: int = 1
+    device: str = "cpu"  # where small collective tensors live: NCCL reduces GPU tensors only
 
     @property
     def is_main(self) -> bool:
@@ -43,7 +44,7 @@ class World:
     def mean(self, values: Tensor) -> Tensor:
         """The average of `values` over the ranks (each rank holds an equal shard, so this is the global mean)."""
         if self.size > 1:
-            values = values.clone()
+            values = values.to(self.device, copy=True)
             dist.all_reduce(values)
             values /= self.size
         return values
@@ -52,7 +53,7 @@ class World:
         """True on every rank when it is true on one: ranks must agree to stop at the same step."""
         if self.size == 1:
             return flag
-        t = torch.tensor([float(flag)])
+        t = torch.tensor([float(flag)], device=self.device)
         dist.all_reduce(t, op=dist.ReduceOp.MAX)
         return bool(t.item())
 
@@ -81,7 +82,7 @@ def setup(device_name: str) -> tuple[World, str]:
     if not dist.is_initialized():
         dist.init_process_group("nccl" if cuda else "gloo", timeout=TIMEOUT)
         _owned.append(True)
-    return World(rank, size), device_name
+    return World(rank, size, device_name if cuda else "cpu"), device_name
 
 
 _owned: list[bool] = []  # a process group this module created (a caller's own group is left alone)
