@@ -74,7 +74,9 @@ def _train(args: argparse.Namespace) -> int:
         return 0 if result.status == "finished" else 128 + (result.signal or 15)
     if result.status == "interrupted":
         print(f"interrupted at step {result.step}; checkpoint saved: {result.checkpoint}")
-        print(f"continue with: zerosum train --resume {where}")
+        local = os.environ.get("LOCAL_WORLD_SIZE")  # set by torchrun: processes on this machine
+        launcher = f"torchrun --nproc_per_node {local} -m " if local else ""
+        print(f"continue with: {launcher}zerosum train --resume {where}")
         return 128 + (result.signal or 2)  # the shell's convention for death by signal
     print(f"finished {result.step} steps in {result.seconds:.0f} s → {where}")
     print(f"samples: {where / 'samples.png'}   losses: {where / 'loss.png'}   checkpoint: {result.checkpoint}")
