@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import subprocess
 import sys
 import time
@@ -35,8 +33,7 @@ from zerosum.config import DataInfo, resolve
 from zerosum.data import ImageSet
 from zerosum.data.dataset import place
 from zerosum.losses import get_loss
-from zerosum.runtime import resolve_device
-from zerosum.training.fastpaths import cpu_has_bf16
+from zerosum.runtime import describe_hardware, resolve_device
 from zerosum.training.state import build_state
 from zerosum.training.step import train_step
 
@@ -228,18 +225,7 @@ def main() -> None:
                 f"{MNIST_EPOCH / z['img_per_s']:.0f} s"
             )
     print("\nzerosum's fast paths: " + "; ".join(f"{m}: {c}" for m, c in CHOSEN.items()))
-    print(f"{_hardware(device)}, torch {torch.__version__}, {torch.get_num_threads()} threads")
-
-
-def _hardware(device: torch.device) -> str:
-    if device.type == "cuda":
-        return torch.cuda.get_device_name(device)
-    name = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        models = [x.split(":", 1)[1].strip() for x in cpuinfo.read_text().splitlines() if x.startswith("model name")]
-        name = models[0] if models else name
-    return f"{name}, {os.cpu_count()} cores, native bf16: {'yes' if cpu_has_bf16() else 'no'}"
+    print(f"{describe_hardware(device)}, {torch.get_num_threads()} threads")
 
 
 if __name__ == "__main__":

@@ -59,8 +59,9 @@ def train(
             name = cfg.data.name
             raise ConfigError(f"model.conditional needs class labels but {name} has none; set model.conditional=false")
         pixel_mean = data.pixel_mean() if data.kind == "image" else None
+        stats = (data.points.mean(0), data.points.std(0)) if data.kind == "points" else None
         num_classes = data.num_classes if cfg.model.conditional else 0
-        state = build_state(cfg, tuple(data.shape), num_classes, len(data), pixel_mean, device, world)
+        state = build_state(cfg, tuple(data.shape), num_classes, len(data), pixel_mean, device, world, stats)
         world.barrier()  # every rank has checked the folder before rank 0 creates it
         run_dir = create_run_dir(out, cfg, overwrite) if world.is_main else out
         return Trainer(cfg, data, state, run_dir, device).fit()

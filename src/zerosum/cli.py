@@ -49,6 +49,16 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--seed", type=int, default=0, help="seed of the samples' noise")
     e.add_argument("--device", default="auto", help="auto, cpu or cuda[:N]")
 
+    r = sub.add_parser("reproduce", help="run a paper's experiment and write its results page (see --list)")
+    r.add_argument("name", nargs="?", help="experiment name, or 'all'")
+    r.add_argument("--list", action="store_true", help="list the experiments and their budgets")
+    r.add_argument("--budget", default="fast", help="fast (minutes on a CPU) or paper (the papers' budgets)")
+    r.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="override a budget parameter")
+    r.add_argument("--out", default="runs/reproduce", help="where the runs go (default runs/reproduce)")
+    r.add_argument("--docs", default="docs", help="folder of RESULTS.md and results/ (default docs)")
+    r.add_argument("--data-root", help="folder holding the datasets (searched first)")
+    r.add_argument("--fresh", action="store_true", help="retrain even where a finished run can be reused")
+
     sub.add_parser("metrics", help="list the metric protocols")
     sub.add_parser("presets", help="list the presets")
     d = sub.add_parser("data", help="show which datasets are found where")
@@ -132,6 +142,30 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reproduce(args: argparse.Namespace) -> int:
+    from zerosum import reproduce as rep
+
+    if args.list or not args.name:
+        if not args.list:
+            raise ZerosumError("name an experiment (or 'all'); `zerosum reproduce --list` shows them")
+        for exp in rep.experiments():
+            print(f"{exp.name:<16} {exp.summary}")
+            for budget, params in exp.budgets.items():
+                print(f"{'':<16}   {budget}: " + ", ".join(f"{k}={v}" for k, v in params.items()))
+        return 0
+    rep.check_budget(args.budget)
+    params = rep.parse_params(args.param)
+    if params and args.name == "all":
+        raise ZerosumError("--param changes one experiment's budget; name that experiment instead of 'all'")
+    names = [e.name for e in rep.experiments()] if args.name == "all" else [rep.get(args.name).name]
+    for name in names:
+        page = rep.reproduce(
+            name, args.budget, params=params, out=args.out, docs=args.docs, data_root=args.data_root, fresh=args.fresh
+        )
+        print(f"{name}: wrote {page} and {Path(args.docs) / 'RESULTS.md'}")
+    return 0
+
+
 def _metrics(args: argparse.Namespace) -> int:
     import zerosum
 
@@ -175,6 +209,7 @@ VERBS = {
     "train": _train,
     "sample": _sample,
     "evaluate": _evaluate,
+    "reproduce": _reproduce,
     "metrics": _metrics,
     "presets": _presets,
     "data": _data,

@@ -43,12 +43,16 @@ class ModelConfig(_Section):
     d_conditioning: Literal["concat", "projection"] = Field(
         "concat", description="conditional DCGAN D: one-hot label maps on the input, or a projection head"
     )
+    pack: int = Field(
+        1, ge=1, description="PacGAN (Lin et al. 2018): D judges groups of this many samples, one logit per group"
+    )
     # dcgan
     ngf: int = Field(64, ge=1)
     ndf: int = Field(64, ge=1)
     d_minibatch_std: bool = Field(
         False, description="DCGAN D sees the batch's feature spread (Karras et al. 2018), which counters collapse"
     )
+    batch_norm: bool = Field(True, description="DCGAN G and D use BatchNorm; false is the paper's ablation without it")
     # mlp (the GAN paper's MNIST model)
     g_hidden: list[int] = Field(default_factory=lambda: [1200, 1200])
     d_hidden: list[int] = Field(default_factory=lambda: [240, 240])

@@ -88,19 +88,29 @@ def plot_points(real: np.ndarray | None, fake: np.ndarray, path: Path, title: st
 
 
 def plot_1d_discriminator(
-    real: np.ndarray, fake: np.ndarray, d_of_x: Callable[[np.ndarray], np.ndarray], path: Path, title: str = ""
+    real: np.ndarray,
+    fake: np.ndarray,
+    d_of_x: Callable[[np.ndarray], np.ndarray],
+    path: Path,
+    title: str = "",
+    pack: int = 1,
 ) -> None:
-    """The GAN paper's Figure 1 view: p_data, p_g and D(x) on one axis."""
+    """The GAN paper's Figure 1 view: p_data, p_g and D(x) on one axis.
+
+    `d_of_x` returns one value per group of `pack` consecutive inputs (D's `model.pack`); a packed D is shown
+    on groups of `pack` copies of each grid point, the nearest thing it has to a value at x.
+    """
     plt = _pyplot()
     lo = float(min(real.min(), fake.min())) - 0.5
     hi = float(max(real.max(), fake.max())) + 0.5
     grid = np.linspace(lo, hi, 400)
+    d_values = np.asarray(d_of_x(np.repeat(grid, pack) if pack > 1 else grid))
     bins = np.linspace(lo, hi, 80)
     fig, ax = plt.subplots(figsize=(7, 3.5))
     ax.hist(real.ravel(), bins=bins, density=True, alpha=0.45, color="black", label="p_data")
     ax.hist(fake.ravel(), bins=bins, density=True, alpha=0.45, color="tab:green", label="p_g")
     ax2 = ax.twinx()
-    ax2.plot(grid, d_of_x(grid), color="tab:blue", ls="--", label="D(x)")
+    ax2.plot(grid, d_values, color="tab:blue", ls="--", label="D(x)")
     ax2.set_ylim(0, 1)
     ax.legend(loc="upper left")
     ax2.legend(loc="upper right")

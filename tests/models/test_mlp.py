@@ -109,6 +109,25 @@ def test_point_data_linear_output(dim):
     assert [f.shape for f in d.features(x)] == [(6, 16), (6, 8)]
 
 
+def test_point_models_work_in_standardised_coordinates():
+    mean, std = torch.tensor([4.0, -2.0]), torch.tensor([0.5, 3.0])
+    g, d = build_models(_cfg(g_hidden=[8], d_hidden=[8], maxout_pieces=2, pack=2), (2,), point_stats=(mean, std))
+    with torch.no_grad():
+        g.blocks[-1][0].weight.zero_()  # G's pre-output is then 0 (its bias starts at 0): the data's mean
+        assert torch.equal(g(g.sample_z(3)), mean.expand(3, 2))
+    x = torch.randn(4, 2) * std + mean
+    d.eval()
+    plain, _ = build_models(_cfg(g_hidden=[8], d_hidden=[8], maxout_pieces=2, pack=2), (2,))
+    plain.load_state_dict(g.state_dict())  # buffers travel with the weights, as in a checkpoint
+    assert torch.equal(plain.scale.mean, mean) and torch.equal(plain.scale.std, std)
+    d_plain = build_models(_cfg(g_hidden=[8], d_hidden=[8], maxout_pieces=2, pack=2), (2,))[1].eval()
+    d_plain.load_state_dict(d.state_dict())
+    standardised = (x - mean) / std
+    d_plain.scale.mean.zero_()
+    d_plain.scale.std.fill_(1.0)
+    assert torch.allclose(d(x), d_plain(standardised), atol=1e-6)  # D sees (x − mean) / std, packed or not
+
+
 def test_conditional_mlp():
     g, d = build_models(_cfg(conditional=True, embed_dim=7, g_hidden=[32], d_hidden=[16]), (1, 8, 8), num_classes=5)
     assert g.conditional and g.num_classes == 5 and g.blocks[0][0].in_features == g.nz + 7

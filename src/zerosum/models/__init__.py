@@ -2,7 +2,7 @@
 
 `build_models(cfg, data_shape, num_classes, pixel_mean)` is the only entry point the rest of the package needs;
 the returned modules follow the contract in `zerosum.models.common` (G: `sample_z`, `forward(z, y)`,
-`forward_features`, `blocks`; D: logits (N,), `features(x, y)`, `blocks`).
+`forward_features`, `blocks`; D: logits (N // pack,), `features(x, y)`, `blocks`).
 """
 
 from __future__ import annotations
@@ -31,11 +31,13 @@ def build_models(
     data_shape: tuple[int, ...],
     num_classes: int = 0,
     pixel_mean: torch.Tensor | None = None,
+    point_stats: tuple[torch.Tensor, torch.Tensor] | None = None,
 ) -> tuple[Generator, Discriminator]:
     """Build (G, D) for samples of `data_shape`: (C, H, W) images or (D,) points.
 
     `num_classes` must be > 0 for conditional models. `pixel_mean` (the data's mean in [0, 1] units: one value,
     one per channel or one per pixel) sets the MLP generator's sigmoid/tanh output bias; DCGAN ignores it.
+    `point_stats` (per-coordinate mean and std of point data) sets the MLP models' standardisation buffers.
     Unsupported combinations raise `ConfigError` with the fix.
     """
     data_shape = tuple(int(s) for s in data_shape)
@@ -47,7 +49,7 @@ def build_models(
             "set model.conditional=false"
         )
     if cfg.arch == "mlp":
-        return build_mlp(cfg, data_shape, num_classes, pixel_mean)
+        return build_mlp(cfg, data_shape, num_classes, pixel_mean, point_stats)
     if cfg.arch == "dcgan":
         return build_dcgan(cfg, data_shape, num_classes)
     raise ConfigError(f"unknown model.arch {cfg.arch!r}: use 'dcgan' or 'mlp'")

@@ -124,16 +124,28 @@ class Generator(nn.Module):
 
 
 class Discriminator(nn.Module):
-    """Maps samples (N×in_shape) and, when conditional, labels to logits of shape (N,). Never a sigmoid inside.
+    """Maps samples (N×in_shape) and, when conditional, labels to logits of shape (N // pack,). Never a sigmoid inside.
 
-    `features(x, y)` returns the activation after each hidden block (for the "D as feature extractor" protocol).
+    `pack` > 1 is PacGAN (Lin et al. 2018): each logit judges `pack` consecutive samples jointly, which lets D see
+    a batch's lack of variety (mode collapse). The grouping happens here, once: a group becomes one input of shape
+    (pack·C, H, W) (images stacked along channels) or (pack·D,), so subclasses only size their first layer by
+    `pack`. Real and fake batches must be passed in separate calls (or each be a multiple of `pack`) so that no
+    group mixes them.
+
+    `features(x, y)` returns the activation after each hidden block (for the "D as feature extractor" protocol),
+    one row per group.
     """
 
-    def __init__(self, in_shape: tuple[int, ...], num_classes: int = 0) -> None:
+    def __init__(self, in_shape: tuple[int, ...], num_classes: int = 0, pack: int = 1) -> None:
         super().__init__()
         self.in_shape = tuple(in_shape)
         self.conditional = num_classes > 0
         self.num_classes = num_classes if self.conditional else 0
+        if pack < 1:
+            raise ConfigError(f"model.pack must be at least 1, got {pack}")
+        if pack > 1 and self.conditional:
+            raise ConfigError("model.pack > 1 (PacGAN) does not support conditional models; set model.pack=1")
+        self.pack = pack
         self.blocks = nn.ModuleList()
 
     def _check(self, x: Tensor, y: Tensor | None) -> Tensor | None:
@@ -144,17 +156,29 @@ class Discriminator(nn.Module):
             )
         return check_labels(y, x.shape[0], self.num_classes, "discriminator") if self.conditional else None
 
+    def _pack(self, x: Tensor) -> Tensor:
+        """(N, C, ...) → (N // pack, pack·C, ...): members side by side on the first per-sample axis."""
+        if self.pack == 1:
+            return x
+        n = x.shape[0]
+        if n % self.pack:
+            raise ConfigError(f"the discriminator got {n} samples, not a multiple of model.pack={self.pack}")
+        packed = x.reshape(n // self.pack, self.pack * self.in_shape[0], *self.in_shape[1:])
+        if x.dim() == 4 and x.is_contiguous(memory_format=torch.channels_last):  # keep NHWC for the conv kernels
+            packed = packed.contiguous(memory_format=torch.channels_last)
+        return packed
+
     def _stem(self, x: Tensor, y: Tensor | None) -> Tensor:
-        """Input preparation before the first block (flattening, dropout, label concatenation)."""
+        """Input preparation before the first block (flattening, dropout, label concatenation); x is packed."""
         return x
 
     def _logit(self, h: Tensor, y: Tensor | None) -> Tensor:
-        """Last block's activation → logits (N,)."""
+        """Last block's activation → logits (N // pack,)."""
         raise NotImplementedError
 
     def features(self, x: Tensor, y: Tensor | None = None) -> list[Tensor]:
         y = self._check(x, y)
-        h = self._stem(x, y)
+        h = self._stem(self._pack(x), y)
         outs = []
         for block in self.blocks:
             h = block(h)
@@ -163,7 +187,7 @@ class Discriminator(nn.Module):
 
     def forward(self, x: Tensor, y: Tensor | None = None) -> Tensor:
         y = self._check(x, y)
-        h = self._stem(x, y)
+        h = self._stem(self._pack(x), y)
         for block in self.blocks:
             h = block(h)
         return self._logit(h, y)

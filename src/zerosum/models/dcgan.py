@@ -24,6 +24,9 @@ the classic conditional DCGAN; "projection" (Miyato & Koyama 2018) adds <E[y], �
 with φ(x) the last block's features and E starting at N(0, 0.02). On MNIST the concat form learned to follow
 the labels faster in short CPU runs, though in those runs both lost much within-class diversity (G learned to
 ignore z); `d_minibatch_std` did not cure it.
+
+`model.batch_norm=false` is the paper's ablation without BatchNorm: G and D keep their layer plan, and the
+convolutions that lost their BatchNorm get a bias (zero at init) in its place.
 """
 
 from __future__ import annotations
@@ -53,8 +56,12 @@ def dcgan_init(module: nn.Module) -> None:
             nn.init.zeros_(m.bias)
 
 
-def _up(c_in: int, c_out: int, k: int = 4, s: int = 2, p: int = 1) -> nn.Sequential:
-    return nn.Sequential(nn.ConvTranspose2d(c_in, c_out, k, s, p, bias=False), nn.BatchNorm2d(c_out), nn.ReLU())
+def _up(c_in: int, c_out: int, k: int = 4, s: int = 2, p: int = 1, bn: bool = True) -> nn.Sequential:
+    layers: list[nn.Module] = [nn.ConvTranspose2d(c_in, c_out, k, s, p, bias=not bn)]
+    if bn:
+        layers.append(nn.BatchNorm2d(c_out))
+    layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
 
 
 def _down(c_in: int, c_out: int, bn: bool = True, k: int = 4) -> nn.Sequential:
@@ -91,9 +98,10 @@ class DCGANGenerator(Generator):
         c, size = _check_shape(data_shape)
         n_up = _n_steps(size)
         widths = [cfg.ngf * min(2 ** (n_up - 1 - i), MAX_WIDTH_MULT) for i in range(n_up)]
-        self.blocks.append(_up(self.in_features, widths[0], k=4, s=1, p=0))
+        bn = cfg.batch_norm
+        self.blocks.append(_up(self.in_features, widths[0], k=4, s=1, p=0, bn=bn))
         for i, (w_in, w_out) in enumerate(pairwise(widths)):
-            self.blocks.append(_up(w_in, w_out, k=3 if size == 28 and i == 0 else 4))  # 4 → 7 for 28×28
+            self.blocks.append(_up(w_in, w_out, k=3 if size == 28 and i == 0 else 4, bn=bn))  # 4 → 7 for 28×28
         self.blocks.append(nn.Sequential(nn.ConvTranspose2d(widths[-1], c, 4, 2, 1), output_activation(output)))
         dcgan_init(self.blocks)
 
@@ -103,17 +111,19 @@ class DCGANGenerator(Generator):
 
 
 class DCGANDiscriminator(Discriminator):
-    """Strided-convolution discriminator (projection-conditional when num_classes > 0)."""
+    """Strided-convolution discriminator (conditional when num_classes > 0); with `model.pack` > 1 the first
+    convolution takes a group's images stacked along channels (pack · C)."""
 
     def __init__(self, cfg: ModelConfig, data_shape: tuple[int, ...], num_classes: int = 0) -> None:
-        super().__init__(data_shape, num_classes)
+        super().__init__(data_shape, num_classes, cfg.pack)
         c, size = _check_shape(data_shape)
         n_down = _n_steps(size)
         widths = [cfg.ndf * min(2**i, MAX_WIDTH_MULT) for i in range(n_down)]
         self.concat = self.conditional and cfg.d_conditioning == "concat"
-        self.blocks.append(_down(c + (num_classes if self.concat else 0), widths[0], bn=False))
+        self.blocks.append(_down(c * self.pack + (num_classes if self.concat else 0), widths[0], bn=False))
         for i, (w_in, w_out) in enumerate(pairwise(widths)):
-            self.blocks.append(_down(w_in, w_out, k=3 if size == 28 and i == n_down - 2 else 4))  # 7 → 4 for 28×28
+            k = 3 if size == 28 and i == n_down - 2 else 4  # 7 → 4 for 28×28
+            self.blocks.append(_down(w_in, w_out, bn=cfg.batch_norm, k=k))
         self.minibatch_std = cfg.d_minibatch_std
         self.head = nn.Conv2d(widths[-1] + int(self.minibatch_std), 1, 4, 1, 0)
         project = self.conditional and not self.concat

@@ -8,6 +8,11 @@ input, so neither player is ahead at step 0. The 1-D toy needs wider ranges: a n
 two distributions with the same mean differ in spread. The sigmoid output bias of G starts at logit(pixel_mean)
 (pylearn2's `init_bias_target_marginals`), so G's first samples already have the data's average brightness per
 pixel instead of a uniform grey, and D cannot win on the mean alone.
+
+For point data both models work in standardised coordinates: D sees (x − mean) / std of the training points and
+G's linear output is mapped back by std · h + mean (fixed buffers, saved in checkpoints). Without it a maxout D
+on data far from the origin (the 1-D toy's N(4, 0.5)) starts with the same piece active everywhere on the data,
+is linear there, and can only compare means.
 """
 
 from __future__ import annotations
@@ -60,6 +65,27 @@ def _output_bias(pixel_mean: Tensor, out_shape: tuple[int, ...], output: str) ->
     return (b / 2 if output == "tanh" else b).float()  # tanh(b/2) = 2·sigmoid(b) − 1
 
 
+class PointScale(nn.Module):
+    """Per-coordinate mean and std of the training points; `inverse` maps standardised values back."""
+
+    def __init__(self, dim: int, inverse: bool) -> None:
+        super().__init__()
+        self.inverse = inverse
+        self.register_buffer("mean", torch.zeros(dim))
+        self.register_buffer("std", torch.ones(dim))
+
+    def set_(self, stats: tuple[Tensor, Tensor]) -> None:
+        mean, std = (t.detach().to(torch.float32).flatten().cpu() for t in stats)
+        with torch.no_grad():
+            self.mean.copy_(mean)
+            self.std.copy_(std.clamp_min(1e-6))
+
+    def forward(self, x: Tensor) -> Tensor:
+        reps = x.shape[1] // self.mean.numel()  # a packed D sees `pack` points side by side
+        mean, std = self.mean.repeat(reps).to(x.dtype), self.std.repeat(reps).to(x.dtype)
+        return x * std + mean if self.inverse else (x - mean) / std
+
+
 class MLPGenerator(Generator):
     """z (+ label embedding) → ReLU hidden layers → prod(out_shape) outputs, reshaped to out_shape."""
 
@@ -70,6 +96,7 @@ class MLPGenerator(Generator):
         output: str,
         num_classes: int = 0,
         pixel_mean: Tensor | None = None,
+        point_stats: tuple[Tensor, Tensor] | None = None,
     ) -> None:
         super().__init__(cfg.nz, cfg.z_dist, out_shape, output, num_classes, cfg.embed_dim)
         width = self.in_features
@@ -80,21 +107,37 @@ class MLPGenerator(Generator):
         if pixel_mean is not None and (bias := _output_bias(pixel_mean, self.out_shape, output)) is not None:
             with torch.no_grad():
                 head.bias.copy_(bias)
-        self.blocks.append(nn.Sequential(head, output_activation(output), nn.Unflatten(1, self.out_shape)))
+        tail: list[nn.Module] = [head, output_activation(output)]
+        if len(out_shape) == 1:
+            self.scale = PointScale(out_shape[0], inverse=True)
+            if point_stats is not None:
+                self.scale.set_(point_stats)
+            tail.append(self.scale)
+        self.blocks.append(nn.Sequential(*tail, nn.Unflatten(1, self.out_shape)))
 
 
 class MaxoutDiscriminator(Discriminator):
     """Input dropout → maxout layers, each after dropout of its input → dropout → one linear unit (the logit).
 
     Conditional: a label embedding is concatenated to the (dropped-out) input; labels are never dropped.
+    With `model.pack` > 1 the input is a group's flattened samples side by side (pack · prod(in_shape) wide).
     `features` returns each maxout layer's output (before the next dropout).
     """
 
-    def __init__(self, cfg: ModelConfig, in_shape: tuple[int, ...], num_classes: int = 0) -> None:
-        super().__init__(in_shape, num_classes)
+    def __init__(
+        self,
+        cfg: ModelConfig,
+        in_shape: tuple[int, ...],
+        num_classes: int = 0,
+        point_stats: tuple[Tensor, Tensor] | None = None,
+    ) -> None:
+        super().__init__(in_shape, num_classes, cfg.pack)
+        self.scale = PointScale(in_shape[0], inverse=False) if len(in_shape) == 1 else None
+        if self.scale is not None and point_stats is not None:
+            self.scale.set_(point_stats)
         self.drop_in = nn.Dropout(cfg.d_drop_input)
         self.embed = nn.Embedding(num_classes, cfg.embed_dim) if self.conditional else None
-        width = math.prod(in_shape) + (cfg.embed_dim if self.conditional else 0)
+        width = math.prod(in_shape) * self.pack + (cfg.embed_dim if self.conditional else 0)
         for i, units in enumerate(cfg.d_hidden):
             layer = Maxout(width, units, cfg.maxout_pieces, cfg.d_init_range)
             self.blocks.append(layer if i == 0 else nn.Sequential(nn.Dropout(cfg.d_drop_hidden), layer))
@@ -103,7 +146,8 @@ class MaxoutDiscriminator(Discriminator):
         self.head = nn.Sequential(nn.Dropout(drop_head), _uniform_linear(width, 1, cfg.d_init_range))
 
     def _stem(self, x: Tensor, y: Tensor | None) -> Tensor:
-        h = self.drop_in(x.flatten(1))
+        h = x.flatten(1)
+        h = self.drop_in(self.scale(h) if self.scale is not None else h)
         if self.embed is not None and y is not None:
             h = torch.cat([h, self.embed(y).to(h.dtype)], dim=1)
         return h
@@ -113,10 +157,15 @@ class MaxoutDiscriminator(Discriminator):
 
 
 def build_mlp(
-    cfg: ModelConfig, data_shape: tuple[int, ...], num_classes: int, pixel_mean: Tensor | None
+    cfg: ModelConfig,
+    data_shape: tuple[int, ...],
+    num_classes: int,
+    pixel_mean: Tensor | None,
+    point_stats: tuple[Tensor, Tensor] | None = None,
 ) -> tuple[MLPGenerator, MaxoutDiscriminator]:
     images = len(data_shape) == 3
     output = cfg.g_output if cfg.g_output != "auto" else ("sigmoid" if images else "linear")
-    g = MLPGenerator(cfg, data_shape, output, num_classes if cfg.conditional else 0, pixel_mean)
-    d = MaxoutDiscriminator(cfg, data_shape, num_classes if cfg.conditional else 0)
+    k = num_classes if cfg.conditional else 0
+    g = MLPGenerator(cfg, data_shape, output, k, pixel_mean, point_stats)
+    d = MaxoutDiscriminator(cfg, data_shape, k, point_stats)
     return g, d

@@ -94,12 +94,25 @@ def teardown() -> None:
         _owned.clear()
 
 
-def check_batch(batch_size: int, world: World) -> None:
+def check_batch(batch_size: int, world: World, pack: int = 1) -> None:
+    """The global batch must split evenly over the ranks, and each rank's shard into D's groups of `pack`."""
     if batch_size % world.size:
         raise ConfigError(
             f"train.batch_size={batch_size} (the global batch) does not split evenly over {world.size} processes; "
             f"use a multiple of {world.size}"
         )
+    shard = batch_size // world.size
+    if shard % pack == 0:
+        return
+    if world.size == 1:
+        raise ConfigError(
+            f"train.batch_size={batch_size} is not a multiple of model.pack={pack} (D judges groups of {pack}); "
+            f"use a multiple of {pack}"
+        )
+    raise ConfigError(
+        f"train.batch_size={batch_size} gives each of {world.size} processes {shard} samples, not a multiple of "
+        f"model.pack={pack}; use a multiple of {world.size * pack}"
+    )
 
 
 class GlobalBatchNorm2d(nn.BatchNorm2d):

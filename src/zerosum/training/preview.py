@@ -64,6 +64,6 @@ def _write_points(state: TrainState, data, fake: torch.Tensor, path: Path, devic
             finally:
                 D.train(was)
 
-        plot_1d_discriminator(real, fake.numpy(), d_of_x, path, title=title)
+        plot_1d_discriminator(real, fake.numpy(), d_of_x, path, title=title, pack=getattr(D, "pack", 1))
     else:
         plot_points(real, fake.numpy(), path, title=title)

@@ -19,7 +19,7 @@ from zerosum.config import RunConfig
 from zerosum.errors import CheckpointError
 from zerosum.models import build_models
 from zerosum.training import schedules
-from zerosum.training.distributed import SINGLE, Replicas, World, convert_sync_bn, replicate
+from zerosum.training.distributed import SINGLE, Replicas, World, check_batch, convert_sync_bn, replicate
 from zerosum.training.ema import make_ema
 from zerosum.training.fastpaths import grad_scaler, resolve_fast_paths
 from zerosum.training.sampler import IndexSampler
@@ -120,10 +120,12 @@ def build_state(
     pixel_mean=None,
     device="cpu",
     world: World = SINGLE,
+    point_stats=None,
 ) -> TrainState:
     """Fresh models, optimisers and generators, all derived from `train.seed`; "auto" fast paths are resolved
     into `cfg.train` (and logged) first."""
     t = cfg.train
+    check_batch(t.batch_size, world, cfg.model.pack)  # api checks the split over ranks; D's groups need this too
     device = torch.device(device)
     choice = resolve_fast_paths(t, cfg.model, tuple(data_shape), device)
     if world.is_main:
@@ -131,7 +133,7 @@ def build_state(
     torch.manual_seed(t.seed)
     np.random.seed(t.seed % 2**32)
     random.seed(t.seed)
-    G, D = build_models(cfg.model, tuple(data_shape), num_classes, pixel_mean=pixel_mean)
+    G, D = build_models(cfg.model, tuple(data_shape), num_classes, pixel_mean=pixel_mean, point_stats=point_stats)
     if t.sync_bn and world.size > 1:
         G, D = convert_sync_bn(G), convert_sync_bn(D)
     G, D = G.to(device), D.to(device)

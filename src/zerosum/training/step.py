@@ -53,7 +53,9 @@ def train_step(
             real_logits, fake_logits = real_logits.float(), fake_logits.float()
             loss_d = loss.d(real_logits, fake_logits)
         if r1:  # lazy regularisation: every r1_every-th step, weighted by r1_every (Karras et al. 2020)
-            loss_d = loss_d + cfg.r1_gamma / 2 * cfg.r1_every * r1_penalty(real_logits, real)
+            # r1_penalty averages ‖∇‖² per sample; D's input is a group of `pack`, whose ‖∇‖² is the members' sum
+            pack = getattr(D, "pack", 1)
+            loss_d = loss_d + cfg.r1_gamma / 2 * cfg.r1_every * pack * r1_penalty(real_logits, real)
         state.opt_d.zero_grad(set_to_none=True)
         _update(state.scaler_d, state.opt_d, loss_d)
 
@@ -73,7 +75,7 @@ def train_step(
         update_ema(state.G_ema, G, ema_decay(cfg.ema, state.step))
     state.step += 1
 
-    with torch.no_grad():
+    with torch.no_grad():  # D(x) and D(G(z)): means over D's logits, one per group of model.pack samples
         numbers = torch.stack(
             [
                 loss_d.detach(),

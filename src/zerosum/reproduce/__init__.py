@@ -1,0 +1,22 @@
+"""`zerosum reproduce`: the papers' experiments as one command each, with a results table against published numbers.
+
+Importing this package registers every experiment; see `registry.py` for how one is written.
+"""
+
+from zerosum.reproduce import ablation, faces, fid_tables, gan_mnist, mixtures, stacked, toy1d  # noqa: F401  (registers)
+from zerosum.reproduce.registry import BUDGETS, Experiment, Outcome, Row, check_budget, experiments, get
+from zerosum.reproduce.report import write_index
+from zerosum.reproduce.runner import parse_params, reproduce
+
+__all__ = [
+    "BUDGETS",
+    "Experiment",
+    "Outcome",
+    "Row",
+    "check_budget",
+    "experiments",
+    "get",
+    "parse_params",
+    "reproduce",
+    "write_index",
+]

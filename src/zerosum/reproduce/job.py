@@ -1,0 +1,120 @@
+"""What an experiment gets to work with: its budget's parameters, a folder for its runs, and resumable training.
+
+`Job.train` makes a reproduction restartable: a run an interrupted invocation left behind is resumed (resume is
+exact), a finished one with the same configuration is reused, and one whose configuration changed is trained
+again. `Job.evaluate` likewise reuses an `eval/<metric>.json` already computed on the same checkpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zerosum import api
+from zerosum.config import RunConfig
+from zerosum.evaluation import eval_path
+from zerosum.evaluation import evaluate as evaluate_run
+from zerosum.reproduce.registry import Experiment, Figure
+from zerosum.run import is_run_dir, read_config
+from zerosum.training import checkpoint
+
+log = logging.getLogger("zerosum")
+
+# Keys that say how a run is watched, not what it learns: a change in them does not make a finished run stale.
+_BOOKKEEPING = {
+    "amp", "channels_last", "compile", "device", "threads", "log_every", "sample_every", "ckpt_every",
+    "keep_checkpoints", "grid_size", "progress", "tensorboard", "steps",
+}  # fmt: skip
+
+
+@dataclass
+class Job:
+    experiment: Experiment
+    budget: str
+    params: dict[str, Any]
+    out: Path  # this experiment's runs and figures
+    data_root: str | None = None
+    fresh: bool = False  # retrain even when a matching run exists
+    quiet: bool = False  # no progress bars or TensorBoard files (tests)
+    reused: list[str] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+
+    def figure(self, name: str, caption: str) -> Path:
+        """A path to draw a figure at; it will be copied beside the experiment's page with this caption."""
+        path = self.out / "figures" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.figures.append(Figure(path, caption))
+        return path
+
+    def config(self, preset: str, overrides: list[str] | tuple[str, ...] = ()) -> RunConfig:
+        extra = ["train.progress=false", "train.tensorboard=false"] if self.quiet else []
+        return api.make_config(preset, [*overrides, *extra], self.data_root)
+
+    def train(self, preset: str, overrides: list[str] | tuple[str, ...] = (), name: str | None = None) -> Path:
+        """Train `preset` with `overrides` into out/NAME, resuming or reusing what an earlier invocation left."""
+        cfg = self.config(preset, overrides)
+        run_dir = self.out / (name or preset)
+        if not self.fresh and is_run_dir(run_dir) and _same_experiment(read_config(run_dir), cfg):
+            done = _latest_step(run_dir)
+            if done >= cfg.train.steps:
+                log.info("%s: reusing %s (finished, step %d)", self.experiment.name, run_dir, done)
+                self.reused.append(run_dir.name)
+                return run_dir
+            if done > 0:
+                log.info("%s: resuming %s from step %d", self.experiment.name, run_dir, done)
+                result = api.resume(run_dir, overrides=[f"train.steps={cfg.train.steps}"])
+                return _finished(result)
+        log.info("%s: training %s (%d steps)", self.experiment.name, run_dir, cfg.train.steps)
+        return _finished(api.train(config=cfg, out=run_dir, overwrite=True))
+
+    def evaluate(self, run_dir: Path, metrics: list[str], checkpoint_name: str = "latest") -> dict[str, dict]:
+        """Records of each metric on a checkpoint, reusing a record computed on that same checkpoint."""
+        wanted = checkpoint.resolve(run_dir, checkpoint_name)
+        records: dict[str, dict] = {}
+        todo = []
+        for name in metrics:
+            old = _read_json(eval_path(run_dir, name))
+            if old and not self.fresh and (run_dir / old.get("checkpoint", "")).resolve() == wanted.resolve():
+                records[name] = old
+            else:
+                todo.append(name)
+        if todo:
+            tic = time.perf_counter()
+            records.update(evaluate_run(run_dir, todo, checkpoint=wanted))
+            log.info("%s: %s in %.0f s", self.experiment.name, ",".join(todo), time.perf_counter() - tic)
+        return {name: records[name] for name in metrics}
+
+
+def _same_experiment(saved: RunConfig, wanted: RunConfig) -> bool:
+    a, b = saved.model_dump(mode="json"), wanted.model_dump(mode="json")
+    for section in (a, b):
+        section.pop("data_info", None)
+        section.pop("preset", None)
+        for key in _BOOKKEEPING:
+            section["train"].pop(key, None)
+    return a == b
+
+
+def _latest_step(run_dir: Path) -> int:
+    pointer = _read_json(run_dir / "checkpoints" / checkpoint.LATEST)
+    if pointer and isinstance(pointer.get("step"), int):
+        return pointer["step"]
+    files = checkpoint.step_files(run_dir / "checkpoints")
+    return int(files[-1].stem.split("_")[1]) if files else 0
+
+
+def _finished(result: api.TrainResult) -> Path:
+    if result.status != "finished":
+        raise KeyboardInterrupt  # a signal stopped training; its checkpoint lets the next invocation resume
+    return result.run_dir
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None

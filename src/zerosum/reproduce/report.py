@@ -1,0 +1,119 @@
+"""The pages of `zerosum reproduce`: docs/results/NAME.json (the record), NAME.md (rendered from it) and RESULTS.md.
+
+Each budget's outcome is stored in the experiment's JSON record, so a `fast` run never erases a `paper` one, and
+every page is rendered from records alone: RESULTS.md can be rebuilt at any time without rerunning anything.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from zerosum.atomic import atomic_write_text
+from zerosum.reproduce.registry import BUDGETS, Experiment, Outcome, experiments
+
+RESULTS = "RESULTS.md"
+FOLDER = "results"
+
+
+def record_path(docs: Path, name: str) -> Path:
+    return docs / FOLDER / f"{name}.json"
+
+
+def read_record(docs: Path, name: str) -> dict[str, Any]:
+    path = record_path(docs, name)
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text())
+
+
+def save_outcome(docs: Path, exp: Experiment, budget: str, outcome: Outcome, meta: dict[str, Any]) -> Path:
+    """Copy the figures beside the page, store this budget's outcome in the record, re-render page and index."""
+    figures_dir = docs / FOLDER / exp.name
+    figures = []
+    for fig in outcome.figures:
+        target = figures_dir / f"{budget}-{fig.path.name}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(fig.path, target)
+        figures.append({"file": f"{exp.name}/{target.name}", "caption": fig.caption})
+    record = read_record(docs, exp.name)
+    record.update(name=exp.name, title=exp.title, source=exp.source)
+    record.setdefault("budgets", {})[budget] = {
+        **meta,
+        "rows": [asdict(r) for r in outcome.rows],
+        "figures": figures,
+        "text": outcome.text,
+    }
+    atomic_write_text(record_path(docs, exp.name), json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+    page = docs / FOLDER / f"{exp.name}.md"
+    atomic_write_text(page, render_page(record))
+    write_index(docs)
+    return page
+
+
+def _met(met: bool | None) -> str:
+    return "—" if met is None else ("yes" if met else "**no**")
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.1f} min"
+
+
+def render_page(record: dict[str, Any]) -> str:
+    lines = [f"# `{record['name']}`: {record['title']}", "", f"Reproduces: {record['source']}.", ""]
+    for budget in BUDGETS:
+        b = record.get("budgets", {}).get(budget)
+        if b is None:
+            continue
+        lines += [f"## Budget `{budget}`", "", "```bash", b["command"], "```", ""]
+        reused = f"; reused finished runs: {', '.join(b['reused'])}" if b.get("reused") else ""
+        lines += [f"{b['hardware']}; wall time {_minutes(b['wall_s'])} ({b['date']}){reused}.", ""]
+        lines += ["| metric | paper / anchor | target | zerosum | met |", "|---|---|---|---|---|"]
+        for r in b["rows"]:
+            note = f" ({r['note']})" if r["note"] else ""
+            lines.append(f"| {r['metric']} | {r['anchor']} | {r['target']} | {r['value']}{note} | {_met(r['met'])} |")
+        lines.append("")
+        for fig in b["figures"]:
+            lines += [f"![{fig['caption']}]({fig['file']})", "", f"*{fig['caption']}*", ""]
+        if b["text"]:
+            lines += [b["text"].strip(), ""]
+        params = ", ".join(f"{k}={v}" for k, v in b["params"].items())
+        lines += [f"Parameters of this budget: {params}.", ""]
+    return "\n".join(lines)
+
+
+def write_index(docs: Path) -> Path:
+    """docs/RESULTS.md: one table over every experiment and budget that has a record."""
+    lines = [
+        "# Results",
+        "",
+        "Each row was measured by `zerosum reproduce NAME --budget BUDGET`, which trains, evaluates and writes the",
+        "experiment's page (figures, parameters, analysis) under [results/](results/). A row that misses its target",
+        "says so; the page says what was tried. `zerosum reproduce --list` names every experiment.",
+        "",
+        "| experiment | metric | paper / anchor | target | zerosum | met | budget | wall time | hardware |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    missing = []
+    for exp in experiments():
+        record = read_record(docs, exp.name)
+        budgets = record.get("budgets", {})
+        if not budgets:
+            missing.append(exp.name)
+        for budget in BUDGETS:
+            b = budgets.get(budget)
+            if b is None:
+                continue
+            link = f"[{exp.name}]({FOLDER}/{exp.name}.md)"
+            for r in b["rows"]:
+                cells = [link, r["metric"], r["anchor"], r["target"], r["value"], _met(r["met"]), budget]
+                cells += [_minutes(b["wall_s"]), b["hardware"]]
+                lines.append("| " + " | ".join(cells) + " |")
+    if missing:
+        lines += ["", f"Not yet measured: {', '.join(f'`{m}`' for m in missing)}."]
+    path = docs / RESULTS
+    atomic_write_text(path, "\n".join(lines) + "\n")
+    return path

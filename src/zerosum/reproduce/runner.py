@@ -1,0 +1,68 @@
+"""`reproduce(name, budget)`: run one experiment under a budget, time it, and write its page and the index."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from zerosum.errors import ConfigError
+from zerosum.reproduce.job import Job
+from zerosum.reproduce.registry import check_budget, get
+from zerosum.reproduce.report import save_outcome
+from zerosum.runtime import describe_hardware, resolve_device
+
+
+def parse_params(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """`KEY=VALUE` strings → a dict, values read as YAML (so `steps=2000` is an int)."""
+    params = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"--param {item!r}: write KEY=VALUE, e.g. --param steps=2000")
+        params[key.strip()] = yaml.safe_load(value)
+    return params
+
+
+def reproduce(
+    name: str,
+    budget: str = "fast",
+    *,
+    params: dict[str, Any] | None = None,
+    out: str | Path = "runs/reproduce",
+    docs: str | Path = "docs",
+    data_root: str | None = None,
+    fresh: bool = False,
+    quiet: bool = False,
+) -> Path:
+    """Train, evaluate and write docs/results/NAME.md for one experiment; returns the page's path.
+
+    `params` overrides the budget's parameters (each experiment lists them in `zerosum reproduce --list`); the
+    page's command names every override, so the numbers stay traceable to what produced them.
+    """
+    exp = get(name)
+    check_budget(budget)
+    params = dict(params or {})
+    unknown = sorted(set(params) - set(exp.budgets[budget]))
+    if unknown:
+        known = ", ".join(exp.budgets[budget])
+        raise ConfigError(f"{name} has no parameter {', '.join(unknown)}; its parameters are: {known}")
+    merged = {**exp.budgets[budget], **params}
+    job = Job(exp, budget, merged, Path(out) / budget / name, data_root=data_root, fresh=fresh, quiet=quiet)
+    job.out.mkdir(parents=True, exist_ok=True)
+    tic = time.perf_counter()
+    outcome = exp.fn(job)
+    wall = time.perf_counter() - tic
+    command = f"zerosum reproduce {name} --budget {budget}" + "".join(f" --param {k}={v}" for k, v in params.items())
+    meta = {
+        "command": command,
+        "params": merged,
+        "wall_s": round(wall, 1),
+        "hardware": describe_hardware(resolve_device("auto")),
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        "reused": job.reused,
+    }
+    return save_outcome(Path(docs), exp, budget, outcome, meta)

@@ -1,0 +1,45 @@
+"""gan-mnist: both runs train on train[:50000], the rows come from their parzen_mnist records, the real line is the
+protocol on real digits."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import zerosum.reproduce.gan_mnist  # noqa: F401  (registers the experiment)
+from zerosum.metrics import parzen
+from zerosum.reproduce import reproduce
+
+TINY = {"steps": 20, "dcgan_steps": 4}
+
+
+@pytest.fixture
+def few_samples(monkeypatch):
+    """The protocol at 10k samples costs ~10 s per model; 300 keep the test fast and exercise the same code."""
+    monkeypatch.setattr(parzen, "N_SAMPLES", 300)
+
+
+def test_rows_figures_and_training_split(tmp_path, few_samples):
+    reproduce("gan-mnist", "fast", params=TINY, out=tmp_path / "runs", docs=tmp_path / "docs", quiet=True)
+    record = json.loads((tmp_path / "docs/results/gan-mnist.json").read_text())["budgets"]["fast"]
+    runs = tmp_path / "runs/fast/gan-mnist"
+    gan_row, dcgan_row, real_row = record["rows"]
+
+    for run, steps, row in (("gan-mnist", 20, gan_row), ("dcgan-mnist", 4, dcgan_row)):
+        assert "limit: 50000" in (runs / run / "config.yaml").read_text()  # σ's validation digits stay unseen
+        evaluation = json.loads((runs / run / "eval/parzen_mnist.json").read_text())
+        assert evaluation["step"] == steps
+        value, se = evaluation["value"], evaluation["details"]["stderr"]
+        assert row["value"] == f"{value:.1f} ± {se:.1f}"
+        assert f"σ = {evaluation['details']['sigma']:.3f}" in row["note"]
+    assert gan_row["anchor"] == "225 ± 2 (Goodfellow et al. 2014, Table 1)" and gan_row["target"] == "≥ 225"
+    assert gan_row["met"] == (float(gan_row["value"].split()[0]) >= 225)
+    assert dcgan_row["met"] is None and real_row["met"] is None
+    assert real_row["metric"] == "Parzen LL, real train[:300] as samples"
+    assert real_row["note"] == "real images: what memorising the training set scores"
+    # real digits are far likelier under the protocol than 20 steps of an MLP GAN
+    assert float(real_row["value"].split()[0]) > float(gan_row["value"].split()[0]) + 50
+    for name in ("gan-samples.png", "dcgan-samples.png", "sigma.png"):
+        assert (tmp_path / "docs/results/gan-mnist" / f"fast-{name}").stat().st_size > 1000
+    assert "20 updates" in record["text"] and "4 steps" in record["text"] and "225" in record["text"]

@@ -1,0 +1,53 @@
+"""Job.train resumes, reuses or retrains; Job.evaluate reuses a record only for the same checkpoint."""
+
+from __future__ import annotations
+
+import json
+
+import zerosum.reproduce  # noqa: F401  (registers toy-1d)
+from zerosum.reproduce.job import Job, _latest_step
+from zerosum.reproduce.registry import get
+
+TINY = ["train.steps={}", "train.ckpt_every=10", "train.sample_every=1000", "train.log_every=10"]
+
+
+def _job(tmp_path, fresh=False) -> Job:
+    return Job(get("toy-1d"), "fast", {}, tmp_path / "runs", fresh=fresh, quiet=True)
+
+
+def _overrides(steps: int, *extra: str) -> list[str]:
+    return [o.format(steps) if "{}" in o else o for o in TINY] + list(extra)
+
+
+def test_train_resumes_then_reuses_then_retrains(tmp_path):
+    job = _job(tmp_path)
+    run = job.train("toy-1d", _overrides(20))
+    assert _latest_step(run) == 20 and job.reused == []
+    ckpt_20 = (run / "checkpoints" / "step_00000020.pt").stat().st_mtime_ns
+    run = job.train("toy-1d", _overrides(40))  # a longer budget continues the same run
+    assert _latest_step(run) == 40
+    assert (run / "checkpoints" / "step_00000020.pt").stat().st_mtime_ns == ckpt_20
+    job.train("toy-1d", _overrides(40, "train.log_every=5"))  # bookkeeping only: reused
+    assert job.reused == ["toy-1d"]
+    job.train("toy-1d", _overrides(40, "train.lr_g=5e-4"))  # what it learns changed: trained again
+    assert job.reused == ["toy-1d"]
+    assert json.loads((run / "checkpoints" / "latest.json").read_text())["step"] == 40
+    assert "lr_g: 0.0005" in (run / "config.yaml").read_text()
+
+
+def test_fresh_retrains_a_finished_run(tmp_path):
+    _job(tmp_path).train("toy-1d", _overrides(10))
+    job = _job(tmp_path, fresh=True)
+    job.train("toy-1d", _overrides(10))
+    assert job.reused == []
+
+
+def test_evaluate_reuses_a_record_of_the_same_checkpoint(tmp_path):
+    job = _job(tmp_path)
+    run = job.train("ring-8", _overrides(10))
+    first = job.evaluate(run, ["modes_ring8"])["modes_ring8"]
+    again = job.evaluate(run, ["modes_ring8"])["modes_ring8"]
+    assert again["timestamp"] == first["timestamp"]
+    job.train("ring-8", _overrides(20))
+    later = job.evaluate(run, ["modes_ring8"])["modes_ring8"]
+    assert later["step"] == 20

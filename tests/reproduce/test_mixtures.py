@@ -1,0 +1,29 @@
+"""ring-8 / grid-25: one run per seed, rows over seeds (mean and worst), the recipe named on the page."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from zerosum.reproduce import reproduce
+
+
+@pytest.mark.parametrize("name,k", [("ring-8", 8), ("grid-25", 25)])
+def test_coverage_over_seeds(tmp_path, name, k):
+    params = {"seeds": 2, "steps": 20, "recipe": ["model.pack=2", "train.sample_every=1000"]}
+    reproduce(name, "fast", params=params, out=tmp_path / "runs", docs=tmp_path / "docs", quiet=True)
+    record = json.loads((tmp_path / f"docs/results/{name}.json").read_text())["budgets"]["fast"]
+    runs = sorted(p.name for p in (tmp_path / "runs/fast" / name).iterdir() if p.name.startswith("seed"))
+    assert runs == ["seed0", "seed1"]
+    per_seed = []
+    for run in runs:
+        details = json.loads((tmp_path / "runs/fast" / name / run / "eval" / f"modes_{name.replace('-', '')}.json")
+                             .read_text())  # fmt: skip
+        per_seed.append(details["value"])
+        assert "pack: 2" in (tmp_path / "runs/fast" / name / run / "config.yaml").read_text()
+    modes_row = record["rows"][0]
+    assert modes_row["value"] == f"{sum(per_seed) / 2:.2f}; {min(per_seed)}"
+    assert modes_row["met"] == (min(per_seed) == k)
+    assert "`model.pack=2`" in record["text"] and "seed 1:" in record["text"]
+    assert (tmp_path / f"docs/results/{name}/fast-{name}.png").is_file()
