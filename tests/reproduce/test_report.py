@@ -18,7 +18,7 @@ def test_budgets_accumulate_and_index_lists_rows(tmp_path):
     exp = get("toy-1d")
     fig = tmp_path / "f.png"
     fig.write_bytes(b"png")
-    save_outcome(tmp_path, exp, "paper", Outcome([Row("W1", "0.01", "0", "≤ 0.05", True)]), _meta("paper"))
+    save_outcome(tmp_path, exp, "paper", Outcome([Row("max |D|", "0.01", "0", "≤ 0.05", True)]), _meta("paper"))
     out = Outcome([Row("W1", "0.20", "0", "≤ 0.05", False, note="short")], [Figure(fig, "a figure")], "why")
     page = save_outcome(tmp_path, exp, "fast", out, _meta("fast"))
     record = json.loads(record_path(tmp_path, "toy-1d").read_text())
@@ -26,6 +26,7 @@ def test_budgets_accumulate_and_index_lists_rows(tmp_path):
     text = page.read_text()
     assert text.index("## Budget `fast`") < text.index("## Budget `paper`")
     assert "| W1 | 0 | ≤ 0.05 | 0.20 (short) | **no** |" in text
+    assert "| max \\|D\\| | 0 |" in text  # a | inside a cell is escaped, or it would split the row
     assert "![a figure](toy-1d/fast-f.png)" in text and (tmp_path / "results/toy-1d/fast-f.png").read_bytes() == b"png"
     index = (tmp_path / "RESULTS.md").read_text()
     assert "| 0.20 | **no** | fast | 1.5 min | a CPU |" in index

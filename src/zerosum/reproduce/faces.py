@@ -87,7 +87,7 @@ def _histogram(stats: dict, path: Path) -> None:
 @register(
     "dcgan-faces",
     title="DCGAN on Olivetti faces 64×64: samples and their nearest training faces",
-    source="DCGAN (Radford et al. 2015) on the Olivetti faces; a memorisation check as in its Sections 4.1 and 6.1",
+    source="Radford et al. 2015: faces (section 4.2) and the memorisation question of sections 4.1 and 6.1",
     budgets={
         "fast": {"steps": 700, "ngf": 64, "ndf": 64, "samples": 1000},  # ≈ 16 min on 2 cores, see above
         "paper": {"steps": 5000, "ngf": 64, "ndf": 64, "samples": 1000},

@@ -50,9 +50,12 @@ class Job:
         self.figures.append(Figure(path, caption))
         return path
 
+    @property
+    def _quiet(self) -> list[str]:
+        return ["train.progress=false", "train.tensorboard=false"] if self.quiet else []
+
     def config(self, preset: str, overrides: list[str] | tuple[str, ...] = ()) -> RunConfig:
-        extra = ["train.progress=false", "train.tensorboard=false"] if self.quiet else []
-        return api.make_config(preset, [*overrides, *extra], self.data_root)
+        return api.make_config(preset, [*overrides, *self._quiet], self.data_root)
 
     def train(self, preset: str, overrides: list[str] | tuple[str, ...] = (), name: str | None = None) -> Path:
         """Train `preset` with `overrides` into out/NAME, resuming or reusing what an earlier invocation left."""
@@ -66,7 +69,7 @@ class Job:
                 return run_dir
             if done > 0:
                 log.info("%s: resuming %s from step %d", self.experiment.name, run_dir, done)
-                result = api.resume(run_dir, overrides=[f"train.steps={cfg.train.steps}"])
+                result = api.resume(run_dir, overrides=[f"train.steps={cfg.train.steps}", *self._quiet])
                 return _finished(result)
         log.info("%s: training %s (%d steps)", self.experiment.name, run_dir, cfg.train.steps)
         return _finished(api.train(config=cfg, out=run_dir, overwrite=True))

@@ -54,6 +54,11 @@ def save_outcome(docs: Path, exp: Experiment, budget: str, outcome: Outcome, met
     return page
 
 
+def _cell(text: str) -> str:
+    """A table cell: a literal | (as in |D(x) − ½|) would end the cell."""
+    return str(text).replace("|", "\\|")
+
+
 def _met(met: bool | None) -> str:
     return "—" if met is None else ("yes" if met else "**no**")
 
@@ -74,7 +79,8 @@ def render_page(record: dict[str, Any]) -> str:
         lines += ["| metric | paper / anchor | target | zerosum | met |", "|---|---|---|---|---|"]
         for r in b["rows"]:
             note = f" ({r['note']})" if r["note"] else ""
-            lines.append(f"| {r['metric']} | {r['anchor']} | {r['target']} | {r['value']}{note} | {_met(r['met'])} |")
+            cells = [r["metric"], r["anchor"], r["target"], f"{r['value']}{note}"]
+            lines.append("| " + " | ".join(_cell(c) for c in cells) + f" | {_met(r['met'])} |")
         lines.append("")
         for fig in b["figures"]:
             lines += [f"![{fig['caption']}]({fig['file']})", "", f"*{fig['caption']}*", ""]
@@ -86,7 +92,7 @@ def render_page(record: dict[str, Any]) -> str:
 
 
 def write_index(docs: Path) -> Path:
-    """docs/RESULTS.md: one table over every experiment and budget that has a record."""
+    """docs/RESULTS.md: one table over every experiment and budget that has a record; pages are re-rendered too."""
     lines = [
         "# Results",
         "",
@@ -101,7 +107,9 @@ def write_index(docs: Path) -> Path:
     for exp in experiments():
         record = read_record(docs, exp.name)
         budgets = record.get("budgets", {})
-        if not budgets:
+        if budgets:
+            atomic_write_text(docs / FOLDER / f"{exp.name}.md", render_page(record))
+        else:
             missing.append(exp.name)
         for budget in BUDGETS:
             b = budgets.get(budget)
@@ -109,8 +117,8 @@ def write_index(docs: Path) -> Path:
                 continue
             link = f"[{exp.name}]({FOLDER}/{exp.name}.md)"
             for r in b["rows"]:
-                cells = [link, r["metric"], r["anchor"], r["target"], r["value"], _met(r["met"]), budget]
-                cells += [_minutes(b["wall_s"]), b["hardware"]]
+                cells = [_cell(r[k]) for k in ("metric", "anchor", "target", "value")]
+                cells = [link, *cells, _met(r["met"]), budget, _minutes(b["wall_s"]), _cell(b["hardware"])]
                 lines.append("| " + " | ".join(cells) + " |")
     if missing:
         lines += ["", f"Not yet measured: {', '.join(f'`{m}`' for m in missing)}."]
