@@ -105,6 +105,13 @@ def dcgan_ablation(job: Job) -> Outcome:
         f"better) on the run's last checkpoint; the note has {', '.join(f'`{m}`' for m in metrics[1:]) or 'nothing'}. "
         f"'met' says whether the change made the model worse than the baseline, as the paper found. {'; '.join(trail)}."
     )
+    not_worse = [r.metric for r in rows[1:] if r.met is False]
+    if not_worse:
+        text += (
+            f" Not worse than the baseline after {steps:,} steps: {', '.join(not_worse)}. The paper's warnings are "
+            "about training over many epochs (oscillation, divergence, a generator that never starts); a run this "
+            "short mostly rewards whatever learns fastest, so read this row against `--budget paper`."
+        )
     if skipped:
         text += f" Not run, as this version cannot express them: {', '.join(skipped)}."
     return Outcome(rows, job.figures, text)
