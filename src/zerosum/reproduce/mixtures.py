@@ -81,27 +81,14 @@ def coverage(job: Job, name: str) -> Outcome:
     return Outcome(rows, job.figures, text)
 
 
-@register(
-    "ring-8",
-    title="mode coverage of 8 Gaussians on a ring, 10 seeds",
-    source="Lin et al. 2018 (PacGAN), 2D-ring table; Srivastava et al. 2017 (VEEGAN)",
-    budgets={
+def _register(name: str, table: str, title: str) -> None:
+    budgets = {
         "fast": {"seeds": 10, "steps": 5000, "recipe": RECIPE},
         "paper": {"seeds": 10, "steps": 20000, "recipe": RECIPE},
-    },
-)
-def ring_8(job: Job) -> Outcome:
-    return coverage(job, "ring-8")
+    }
+    source = f"Lin et al. 2018 (PacGAN), {table} table; Srivastava et al. 2017 (VEEGAN)"
+    register(name, title=title, source=source, budgets=budgets)(lambda job: coverage(job, name))
 
 
-@register(
-    "grid-25",
-    title="mode coverage of 25 Gaussians on a grid, 10 seeds",
-    source="Lin et al. 2018 (PacGAN), 2D-grid table; Srivastava et al. 2017 (VEEGAN)",
-    budgets={
-        "fast": {"seeds": 10, "steps": 5000, "recipe": RECIPE},
-        "paper": {"seeds": 10, "steps": 20000, "recipe": RECIPE},
-    },
-)
-def grid_25(job: Job) -> Outcome:
-    return coverage(job, "grid-25")
+_register("ring-8", "2D-ring", "mode coverage of 8 Gaussians on a ring, 10 seeds")
+_register("grid-25", "2D-grid", "mode coverage of 25 Gaussians on a grid, 10 seeds")
