@@ -6,7 +6,7 @@ import json
 
 import zerosum.reproduce  # noqa: F401  (registers the experiments)
 from zerosum.reproduce.registry import Figure, Outcome, Row, get
-from zerosum.reproduce.report import record_path, save_outcome
+from zerosum.reproduce.report import record_path, save_outcome, write_index
 
 
 def _meta(budget: str) -> dict:
@@ -33,3 +33,15 @@ def test_budgets_accumulate_and_index_lists_rows(tmp_path):
     assert "| 0.01 | yes | paper |" in index
     missing = index.split("Not yet measured:")[1]
     assert "`ring-8`" in missing and "`toy-1d`" not in missing
+
+
+def test_tried_notes_are_rendered_at_the_end_of_the_page(tmp_path):
+    exp = get("toy-1d")
+    out = Outcome([Row("W1", "0.20", "0", "≤ 0.05", False)], text="why")
+    page = save_outcome(tmp_path, exp, "fast", out, _meta("fast"))
+    assert "What was tried" not in page.read_text()
+    (tmp_path / "results/toy-1d-tried.md").write_text("- lr 1e-3: W1 0.3\n")
+    write_index(tmp_path)  # pages are re-rendered from their records, now with the notes
+    text = page.read_text()
+    assert text.index("## What was tried") > text.index("Parameters of this budget")
+    assert text.rstrip().endswith("- lr 1e-3: W1 0.3")

@@ -191,7 +191,7 @@ def dcgan_fashion(job: Job) -> Outcome:
 
 @register("dcgan-cifar10", title="DCGAN on CIFAR-10 (JPEG copy): FID on the test split",
           source="Radford et al. 2015; Heusel et al. 2017 (TTUR); StudioGAN",
-          budgets=_budgets(6500, 50000, []))  # fmt: skip
+          budgets=_budgets(6000, 50000, []))  # fmt: skip
 def dcgan_cifar10(job: Job) -> Outcome:
     target = 25.0 if job.budget == "paper" else None
     anchor = "37.7 (DCGAN, TTUR paper); 49.0 (StudioGAN DCGAN)"

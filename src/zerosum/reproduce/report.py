@@ -2,6 +2,8 @@
 
 Each budget's outcome is stored in the experiment's JSON record, so a `fast` run never erases a `paper` one, and
 every page is rendered from records alone: RESULTS.md can be rebuilt at any time without rerunning anything.
+What was tried on the way to a recipe (other recipes, their commands and numbers) is kept by hand in
+docs/results/NAME-tried.md and rendered at the end of the page, so a miss is explained without a rerun.
 """
 
 from __future__ import annotations
@@ -48,10 +50,18 @@ def save_outcome(docs: Path, exp: Experiment, budget: str, outcome: Outcome, met
         "text": outcome.text,
     }
     atomic_write_text(record_path(docs, exp.name), json.dumps(record, indent=2, ensure_ascii=False) + "\n")
-    page = docs / FOLDER / f"{exp.name}.md"
-    atomic_write_text(page, render_page(record))
     write_index(docs)
-    return page
+    return docs / FOLDER / f"{exp.name}.md"
+
+
+def tried_path(docs: Path, name: str) -> Path:
+    return docs / FOLDER / f"{name}-tried.md"
+
+
+def read_tried(docs: Path, name: str) -> str:
+    """The hand-kept notes on other recipes tried for this experiment ("" when there are none)."""
+    path = tried_path(docs, name)
+    return path.read_text().strip() if path.is_file() else ""
 
 
 def _cell(text: str) -> str:
@@ -67,7 +77,8 @@ def _minutes(seconds: float) -> str:
     return f"{seconds / 60:.1f} min"
 
 
-def render_page(record: dict[str, Any]) -> str:
+def render_page(record: dict[str, Any], tried: str = "") -> str:
+    """The page of one experiment: each budget's command, hardware, table, figures and text, then `tried`."""
     lines = [f"# `{record['name']}`: {record['title']}", "", f"Reproduces: {record['source']}.", ""]
     for budget in BUDGETS:
         b = record.get("budgets", {}).get(budget)
@@ -88,6 +99,8 @@ def render_page(record: dict[str, Any]) -> str:
             lines += [b["text"].strip(), ""]
         params = ", ".join(f"{k}={v}" for k, v in b["params"].items())
         lines += [f"Parameters of this budget: {params}.", ""]
+    if tried:
+        lines += ["## What was tried", "", tried, ""]
     return "\n".join(lines)
 
 
@@ -108,7 +121,7 @@ def write_index(docs: Path) -> Path:
         record = read_record(docs, exp.name)
         budgets = record.get("budgets", {})
         if budgets:
-            atomic_write_text(docs / FOLDER / f"{exp.name}.md", render_page(record))
+            atomic_write_text(docs / FOLDER / f"{exp.name}.md", render_page(record, read_tried(docs, exp.name)))
         else:
             missing.append(exp.name)
         for budget in BUDGETS:
