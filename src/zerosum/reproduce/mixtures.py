@@ -26,9 +26,9 @@ ANCHORS = {
     "grid-25": {"modes": 25, "gan": "GAN 17.3", "pac": "PacGAN4 24.8", "hq": "PacGAN4 93.6%", "kl": "PacGAN4 0.04"},
 }
 
-# PacGAN4 (D judges 4 samples jointly, so a G that drops modes is easy to spot), a small R1 penalty (D's gradient
-# vanishes on the data, so G's clusters settle instead of circling them), the lr annealed to 0 over the second half
-# and an EMA of G: each of the last three tightened the clusters in 3-seed trials (docs/results/ring-8-tried.md).
+# PacGAN4 (D judges 4 samples jointly, so a G that drops modes is easy to spot), the lr annealed to 0 over the
+# second half with an EMA of G (raised the high-quality share in 3-seed trials), and a small R1 penalty (D's gradient
+# vanishes on the data, so G settles on the modes; it balanced them): see docs/results/ring-8-tried.md.
 RECIPE = ["model.pack=4", "train.r1_gamma=0.01", "train.lr_anneal_from=0.5", "train.ema=0.999"]
 # What an override does, for the page's text; an override not listed here is shown as written.
 TECHNIQUES = {
