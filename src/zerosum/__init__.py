@@ -1,7 +1,7 @@
 """zerosum: Generative Adversarial Networks in PyTorch — the GAN and DCGAN papers, trained, measured, explored."""
 
 from zerosum.api import evaluate, list_metrics, make_config, resume, train
-from zerosum.errors import CheckpointError, ConfigError, DataError, ZerosumError
+from zerosum.errors import CheckpointError, ConfigError, DataError, DivergenceError, ZerosumError
 from zerosum.run import Run, load_run
 from zerosum.sampling import Samples, sample
 
@@ -11,6 +11,7 @@ __all__ = [
     "CheckpointError",
     "ConfigError",
     "DataError",
+    "DivergenceError",
     "Run",
     "Samples",
     "ZerosumError",

@@ -15,3 +15,7 @@ class DataError(ZerosumError):
 
 class CheckpointError(ZerosumError):
     """A run directory or checkpoint is missing, corrupt, or of another architecture."""
+
+
+class DivergenceError(ZerosumError):
+    """Training kept diverging after `train.divergence.max_recoveries` rollbacks."""

@@ -2,7 +2,9 @@
 
 A checkpoint is written to a temporary file in the same folder, fsynced, renamed into place, and only then is the
 `latest` pointer (a small JSON file, itself replaced atomically) moved to it. A crash at any moment leaves either
-the old or the new checkpoint complete. Loading uses `torch.load(weights_only=True)`, which refuses pickled code.
+the old or the new checkpoint complete. A save that fails (a full disk) removes its temp file, leaves the previous
+checkpoint and `latest` as they were, and raises one line naming the folder and the fix. Loading uses
+`torch.load(weights_only=True)`, which refuses pickled code.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from typing import Any
 
 import torch
 
-from zerosum.atomic import atomic_write_bytes, atomic_write_text
+from zerosum.atomic import atomic_write_bytes, atomic_write_text, is_disk_full
 from zerosum.errors import CheckpointError
 
 FORMAT = 1
 LATEST = "latest.json"
 _STEP_FILE = re.compile(r"^step_(\d{8,})\.pt$")
+_STALE_TEMP = re.compile(r"^\.(step_\d{8,}\.pt|latest\.json|best\.pt|best\.json)\..+\.tmp$")  # atomic.py's names
 
 
 def checkpoint_name(step: int) -> str:
@@ -31,18 +34,52 @@ def save(folder: Path, step: int, state: dict[str, Any], keep: int = 3) -> Path:
     """Write `state` as checkpoints/step_XXXXXXXX.pt, point `latest` at it, and prune old step files."""
     state = {"format": FORMAT, "step": step, **state}
     path = folder / checkpoint_name(step)
+    sweep_temp_files(folder)
     try:
         atomic_write_bytes(path, lambda f: torch.save(state, f))
-        atomic_write_text(folder / LATEST, json.dumps({"checkpoint": path.name, "step": step}) + "\n")
+        try:
+            atomic_write_text(folder / LATEST, json.dumps({"checkpoint": path.name, "step": step}) + "\n")
+        except OSError:
+            if latest(folder) != path:  # a complete file `latest` does not name: give its space back
+                path.unlink(missing_ok=True)
+            raise
     except OSError as err:
-        raise CheckpointError(
-            f"could not write checkpoint {path} ({err.strerror or err}); the previous checkpoint is intact — "
-            "free disk space and resume"
-        ) from None
+        raise write_failed(err, path) from None
     for old in step_files(folder)[:-keep]:
         if old != path:
             old.unlink(missing_ok=True)
     return path
+
+
+def write_failed(err: OSError, path: Path) -> CheckpointError:
+    """The one-line report of a failed write into a run's checkpoints/ folder (its parent is the run)."""
+    folder = Path(path).parent
+    fix = f"free space on {folder}" if is_disk_full(err) else f"make {folder} writable"
+    return CheckpointError(
+        f"could not write {path} ({err.strerror or err}); the previous checkpoint is intact — "
+        f"{fix} then `zerosum train --resume {folder.parent}`"
+    )
+
+
+def sweep_temp_files(folder: Path) -> None:
+    """Remove temp files that a killed process left half-written: on a full disk they hold the space we need."""
+    if folder.is_dir():
+        for p in folder.iterdir():
+            if _STALE_TEMP.match(p.name):
+                p.unlink(missing_ok=True)
+
+
+def forget_after(folder: Path, step: int) -> None:
+    """Delete step checkpoints newer than `step` (a rolled-back trajectory), so neither `latest`'s fallback nor
+    pruning can pick them; `latest` itself is re-pointed by the next save."""
+    for p in step_files(folder):
+        if file_step(p) > step:
+            p.unlink(missing_ok=True)
+
+
+def file_step(path: Path) -> int:
+    """The step in a step file's name (step_00001000.pt → 1000)."""
+    return int(_STEP_FILE.match(path.name).group(1))
 
 
 def step_files(folder: Path) -> list[Path]:
@@ -50,7 +87,7 @@ def step_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     found = [p for p in folder.iterdir() if _STEP_FILE.match(p.name)]
-    return sorted(found, key=lambda p: int(_STEP_FILE.match(p.name).group(1)))
+    return sorted(found, key=file_step)
 
 
 def latest(folder: Path) -> Path | None:

@@ -23,7 +23,7 @@ from torch import nn
 
 from zerosum.atomic import atomic_write_bytes, atomic_write_text
 from zerosum.config import RunConfig
-from zerosum.errors import CheckpointError, ConfigError, ZerosumError
+from zerosum.errors import ConfigError, ZerosumError
 from zerosum.evaluation import check_metrics, measure
 from zerosum.metrics import get_metric, parse_metric_list
 from zerosum.run import Run
@@ -80,7 +80,7 @@ def save_best(folder: Path, step: int, payload: dict[str, Any], metric: str, val
         atomic_write_bytes(path, lambda f: torch.save({"format": checkpoint.FORMAT, "step": step, **payload}, f))
         atomic_write_text(folder / BEST_JSON, json.dumps({"step": step, "metric": metric, "value": value}) + "\n")
     except OSError as err:
-        raise CheckpointError(f"could not write {path} ({err.strerror or err}); free disk space and resume") from None
+        raise checkpoint.write_failed(err, path) from None
     return path
 
 

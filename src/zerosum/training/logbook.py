@@ -1,7 +1,8 @@
 """Where training numbers go: `metrics.jsonl` (one JSON object per logged step), TensorBoard, and a progress bar.
 
 On resume the JSONL file is cut back to the checkpoint's step, so the log of a resumed run reads exactly like the
-log of an uninterrupted one.
+log of an uninterrupted one; a divergence rollback cuts it back the same way. Events (a rollback) are rows with an
+"event" key and no losses.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ PROGRESS_KEYS = {"loss_d": "D", "loss_g": "G", "d_real": "D(x)", "d_fake": "D(G(
 
 
 def truncate_jsonl(path: Path, last_step: int) -> None:
-    """Drop lines logged after `last_step` (they will be logged again by the resumed run)."""
+    """Drop lines logged after `last_step` (they will be logged again by the resumed run); events are history and
+    stay."""
     if not path.is_file():
         return
     keep = []
     for line in path.read_text().splitlines():
         try:
-            if json.loads(line).get("step", 0) <= last_step:
+            row = json.loads(line)
+            if row.get("step", 0) <= last_step or "event" in row:
                 keep.append(line)
         except ValueError:
             continue  # a line cut short by a crash
@@ -47,13 +50,8 @@ class Logbook:
 
     def __init__(self, run_dir: Path, start_step: int, total_steps: int, tensorboard: bool, progress: bool) -> None:
         self.run_dir = run_dir
-        truncate_jsonl(run_dir / "metrics.jsonl", start_step)
-        self._jsonl = open(run_dir / "metrics.jsonl", "a", buffering=1)  # noqa: SIM115 - closed in close()
-        self._tb = None
-        if tensorboard:
-            from torch.utils.tensorboard import SummaryWriter
-
-            self._tb = SummaryWriter(str(run_dir / "tb"), purge_step=start_step + 1 if start_step else None)
+        self._tensorboard = tensorboard
+        self._open(start_step)
         self._total = total_steps
         self._bar = None
         self._interactive = progress and sys.stderr.isatty()
@@ -65,6 +63,30 @@ class Logbook:
 
             self._bar = tqdm(total=total_steps, initial=start_step, unit="step", dynamic_ncols=True, smoothing=0.05)
         self._progress = progress
+
+    def _open(self, start_step: int, purge: bool = False) -> None:
+        """Cut the logs back to `start_step` and append from there (TensorBoard hides later events on a purge)."""
+        truncate_jsonl(self.run_dir / "metrics.jsonl", start_step)
+        self._jsonl = open(self.run_dir / "metrics.jsonl", "a", buffering=1)  # noqa: SIM115 - closed in close()
+        self._tb = None
+        if self._tensorboard:
+            from torch.utils.tensorboard import SummaryWriter
+
+            self._tb = SummaryWriter(
+                str(self.run_dir / "tb"), purge_step=start_step + 1 if start_step or purge else None
+            )
+
+    def rewind(self, step: int) -> None:
+        """Forget what was logged after `step` (training went back there), as a resume from it would."""
+        self._close_files()
+        self._open(step, purge=True)
+        if self._bar is not None:
+            self._bar.reset(total=self._total)
+            self._bar.update(step)
+
+    def event(self, step: int, name: str, **fields: object) -> None:
+        """A row that is not a step's numbers (e.g. a divergence rollback), kept by later truncations at `step`."""
+        self._jsonl.write(json.dumps({"step": step, "event": name, **fields}) + "\n")
 
     def log(self, step: int, stats: dict[str, float]) -> None:
         self._jsonl.write(json.dumps({"step": step, **{k: _round(v) for k, v in stats.items()}}) + "\n")
@@ -96,6 +118,9 @@ class Logbook:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
+        self._close_files()
+
+    def _close_files(self) -> None:
         if self._tb is not None:
             self._tb.flush()
             self._tb.close()

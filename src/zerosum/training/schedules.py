@@ -31,9 +31,13 @@ def momentum(step: int, cfg: TrainConfig) -> float:
     return cfg.momentum + frac * (cfg.momentum_final - cfg.momentum)
 
 
-def apply(optimizer: torch.optim.Optimizer, base_lr: float, step: int, cfg: TrainConfig) -> float:
-    """Set the scheduled lr (and SGD momentum) on every param group; returns the lr."""
-    lr = learning_rate(base_lr, step, cfg)
+def apply(optimizer: torch.optim.Optimizer, base_lr: float, step: int, cfg: TrainConfig, scale: float = 1.0) -> float:
+    """Set the scheduled lr (and SGD momentum) on every param group; returns the lr.
+
+    `scale` (the divergence recoveries' factor) multiplies the scheduled value, so it also lowers a run already
+    decayed to `lr_min`.
+    """
+    lr = learning_rate(base_lr, step, cfg) * scale
     for group in optimizer.param_groups:
         group["lr"] = lr
         if cfg.optimizer == "sgd":

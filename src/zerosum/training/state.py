@@ -45,6 +45,8 @@ class TrainState:
     replicas: Replicas  # what a step runs: DDP wrappers under torchrun, G and D otherwise (not saved)
     world: World = SINGLE
     step: int = 0
+    lr_scale: float = 1.0  # product of the divergence recoveries' lr factors; saved, so a resume keeps it
+    recoveries: int = 0  # divergence recoveries so far in this run (train.divergence.max_recoveries caps it)
 
     @property
     def sampling_G(self) -> nn.Module:
@@ -64,6 +66,8 @@ class TrainState:
             "fixed_y": self.fixed_y,
             "scaler_d": self.scaler_d.state_dict(),
             "scaler_g": self.scaler_g.state_dict(),
+            "lr_scale": self.lr_scale,
+            "recoveries": self.recoveries,
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -85,6 +89,8 @@ class TrainState:
         self.fixed_z = state["fixed_z"]
         self.fixed_y = state["fixed_y"]
         self.step = int(state["step"])
+        self.lr_scale = float(state.get("lr_scale", 1.0))  # checkpoints from before divergence recovery lack them
+        self.recoveries = int(state.get("recoveries", 0))
 
 
 def capture_rng(noise: torch.Generator) -> dict[str, Any]:

@@ -35,8 +35,8 @@ def train_step(
 ) -> dict[str, float]:
     """Update D `cfg.d_steps` times and G once; returns the numbers to log."""
     G, D, run = state.G, state.D, state.replicas
-    lr_d = schedules.apply(state.opt_d, cfg.lr_d, state.step, cfg)
-    lr_g = schedules.apply(state.opt_g, cfg.lr_g, state.step, cfg)
+    lr_d = schedules.apply(state.opt_d, cfg.lr_d, state.step, cfg, state.lr_scale)
+    lr_g = schedules.apply(state.opt_g, cfg.lr_g, state.step, cfg, state.lr_scale)
     fmt = torch.channels_last if cfg.channels_last and data.kind == "image" else torch.contiguous_format
 
     D.requires_grad_(True)

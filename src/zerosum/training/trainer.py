@@ -1,4 +1,9 @@
-"""The training loop: it only orchestrates — the step, previews, logs and checkpoints live in their own modules."""
+"""The training loop: it only orchestrates — the step, previews, logs, checkpoints and the divergence watch live in
+their own modules.
+
+A full disk stops training with one line (the last checkpoint stays intact and resumable); a divergence rolls back
+and continues with lower learning rates (training/divergence.py).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,11 @@ from pathlib import Path
 
 import torch
 
+from zerosum.atomic import is_disk_full
 from zerosum.config import RunConfig
+from zerosum.errors import CheckpointError
 from zerosum.losses import get_loss
-from zerosum.training import checkpoint
+from zerosum.training import checkpoint, divergence
 from zerosum.training.evaluator import Evaluator
 from zerosum.training.logbook import Logbook, read_jsonl
 from zerosum.training.preview import write_preview
@@ -68,6 +75,9 @@ class Trainer:
         self.num_classes = cfg.data_info.num_classes if cfg.model.conditional else 0
         main = state.world.is_main
         self.evaluator = Evaluator(cfg, self.run_dir, device) if cfg.eval.every > 0 and main else None
+        watch = cfg.train.divergence.check
+        self.watchdog = divergence.Watchdog(cfg.train) if watch else None
+        self.start = divergence.start_point(state, self.run_dir / "checkpoints") if watch else None
 
     def payload(self) -> dict:
         """What a checkpoint holds (step files and best.pt alike)."""
@@ -97,15 +107,25 @@ class Trainer:
                     stats = train_step(
                         self.state, self.data, self.loss, t, self.device, self.value_range, self.num_classes
                     )
-                    if main:
+                    verdict = self.watchdog.observe(self.state, stats) if self.watchdog is not None else None
+                    if verdict is not None:
+                        saved = self._recover(verdict, book) or saved
+                    elif main:
                         saved = self._bookkeeping(book, stats, tic) or saved
                 if main and (saved is None or saved.name != checkpoint.checkpoint_name(self.state.step)):
                     saved = self.save()
+            if main and self.state.step > start:
+                write_summary_plots(self.run_dir, self.cfg)
+        except OSError as err:
+            if not is_disk_full(err):
+                raise
+            raise CheckpointError(
+                f"disk full while writing {err.filename or self.run_dir} at step {self.state.step}; the last "
+                f"checkpoint is intact — free space on {self.run_dir} then `zerosum train --resume {self.run_dir}`"
+            ) from None
         finally:
             if book is not None:
                 book.close()
-        if main and self.state.step > start:
-            write_summary_plots(self.run_dir, self.cfg)
         world.barrier()  # nobody leaves before the final checkpoint is on disk
         return TrainResult(
             run_dir=self.run_dir,
@@ -116,6 +136,38 @@ class Trainer:
             signal=stop.signum,
             rank=world.rank,
         )
+
+    def _recover(self, verdict: divergence.Verdict, book: Logbook | None) -> Path | None:
+        """Roll back to the last good state and lower the learning rates; past the limit, roll back and stop.
+
+        The restored state is saved again at once (with its new lr_scale) and newer checkpoints are deleted, so
+        `latest` never points into the diverged stretch and a crash from here on resumes with the lowered lr.
+        """
+        state, d, folder = self.state, self.cfg.train.divergence, self.run_dir / "checkpoints"
+        detected = state.step
+        restored = divergence.roll_back(state, folder, self.start, verdict.since, self.device)
+        give_up = state.recoveries >= d.max_recoveries
+        if not give_up:
+            state.lr_scale *= d.lr_factor
+            state.recoveries += 1
+        self.watchdog.reset()
+        state.world.barrier()  # every rank has loaded the checkpoint before rank 0 rewrites the folder
+        saved = None
+        if state.world.is_main:
+            checkpoint.forget_after(folder, restored)
+            saved = self.save()
+            book.rewind(restored)
+            fields = {"kind": verdict.kind, "reason": verdict.reason, "detected_at": detected, "since": verdict.since}
+            fields.update(lr_scale=state.lr_scale, recovery=state.recoveries, stopped=give_up)
+            book.event(restored, "divergence", **fields)
+            if not give_up:
+                book.message(divergence.recovered_line(verdict, detected, restored, state, self.cfg.train))
+        state.world.barrier()
+        if give_up:
+            raise divergence.DivergenceError(
+                divergence.give_up_message(verdict, detected, restored, state, self.run_dir)
+            )
+        return saved
 
     def _bookkeeping(self, book: Logbook, stats: dict, tic: float) -> Path | None:
         """Rank 0's duties after a step: logs, evaluation, previews and checkpoints when due."""
@@ -138,4 +190,5 @@ class Trainer:
 def write_summary_plots(run_dir: Path, cfg: RunConfig) -> None:
     from zerosum.plots import plot_losses
 
-    plot_losses(read_jsonl(run_dir / "metrics.jsonl"), run_dir / "loss.png", title=cfg.preset or "")
+    rows = [r for r in read_jsonl(run_dir / "metrics.jsonl") if "event" not in r]  # events carry no losses
+    plot_losses(rows, run_dir / "loss.png", title=cfg.preset or "")
