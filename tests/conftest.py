@@ -47,3 +47,27 @@ TINY_DCGAN = [
     "train.progress=false",
     "train.sample_every=1000",
 ]
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory) -> Path:
+    """A 3-step DCGAN run on 16×16 MNIST (with an EMA copy of G), shared read-only by the exploring verbs' tests.
+
+    Tests must write their outputs with --out/out= under their own tmp_path, never into this run.
+    """
+    import zerosum
+
+    out = tmp_path_factory.mktemp("tiny_run") / "run"
+    zerosum.train("dcgan-mnist", overrides=[*TINY_DCGAN, "train.steps=3", "train.ema=0.9"], out=out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_run_28(tmp_path_factory) -> Path:
+    """Like `tiny_run` at the demo's 28×28, whose G and D take the 7×7 detour (kernel 3) in the middle."""
+    import zerosum
+
+    out = tmp_path_factory.mktemp("tiny_run_28") / "run"
+    over = [o for o in TINY_DCGAN if not o.startswith("data.size")]
+    zerosum.train("dcgan-mnist", overrides=[*over, "data.size=28", "train.steps=2"], out=out)
+    return out

@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from zerosum import verbs
 from zerosum.errors import ZerosumError
 
 EXIT_USAGE = 2
@@ -41,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--checkpoint", default="latest", help="'latest', 'best', or a checkpoint path")
     s.add_argument("--labels", help="comma-separated classes for a conditional run, e.g. 3,7")
     s.add_argument("--nrow", type=int, help="images per grid row")
+    s.add_argument(
+        "--numbered",
+        action="store_true",
+        help="print each cell's id on the grid and save the z beside it (same stem, .npz) for `zerosum arithmetic`",
+    )
 
     e = sub.add_parser("evaluate", help="measure a run with named metric protocols (see `zerosum metrics`)")
     e.add_argument("run_dir")
@@ -63,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("presets", help="list the presets")
     d = sub.add_parser("data", help="show which datasets are found where")
     d.add_argument("--data-root", help="an extra folder to search first")
+    verbs.add_all(sub)
     return p
 
 
@@ -106,13 +113,22 @@ def _sample(args: argparse.Namespace) -> int:
             raise zerosum.ConfigError(f"--labels {args.labels!r}: expected integers like 3,7") from None
     samples = zerosum.sample(run, args.n, seed=args.seed, labels=labels)
     out = Path(args.out) if args.out else Path(args.run_dir) / f"sample_seed{args.seed}.png"
-    if run.config.data_info.kind == "image":
+    sheet = None
+    if args.numbered:
+        from zerosum.explore import require_images
+        from zerosum.latent.sheet import save_sheet
+
+        require_images(run, "sample --numbered")
+        _, sheet = save_sheet(samples, out, nrow=args.nrow)
+    elif run.config.data_info.kind == "image":
         save_grid(samples, out, nrow=args.nrow)
     else:
         from zerosum.plots import plot_points
 
         plot_points(None, samples.images.numpy(), out, title=f"{args.n} samples, step {run.step}")
     print(f"wrote {out} ({args.n} samples, step {run.step})")
+    if sheet is not None:
+        print(f"wrote {sheet} (the z of each numbered cell, for `zerosum arithmetic --sheet`)")
     if args.npz:
         save_npz(samples, Path(args.npz))
         print(f"wrote {args.npz}")
@@ -228,9 +244,10 @@ def _progress_logs() -> logging.Handler:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = _progress_logs()
+    log_handler = _progress_logs()
     try:
-        return VERBS[args.verb](args)
+        verb = getattr(args, "handler", None) or VERBS[args.verb]
+        return verb(args)
     except ZerosumError as err:
         print(f"zerosum: error: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -238,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         print("zerosum: stopped", file=sys.stderr)
         return 130
     finally:
-        logging.getLogger("zerosum").removeHandler(handler)
+        logging.getLogger("zerosum").removeHandler(log_handler)
 
 
 if __name__ == "__main__":

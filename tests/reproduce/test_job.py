@@ -51,3 +51,15 @@ def test_evaluate_reuses_a_record_of_the_same_checkpoint(tmp_path):
     job.train("ring-8", _overrides(20))
     later = job.evaluate(run, ["modes_ring8"])["modes_ring8"]
     assert later["step"] == 20
+
+
+def test_train_reuses_an_identical_finished_run_of_another_experiment(tmp_path):
+    owner = Job(get("toy-1d"), "fast", {}, tmp_path / "fast" / "toy-1d", quiet=True)
+    trained = owner.train("toy-1d", _overrides(10))
+    user = Job(get("ring-8"), "fast", {}, tmp_path / "fast" / "ring-8", quiet=True)
+    assert user.train("toy-1d", _overrides(10)) == trained and user.reused == ["toy-1d"]
+    assert not (tmp_path / "fast" / "ring-8" / "toy-1d").exists()
+    longer = user.train("toy-1d", _overrides(20))  # the sibling is too short: trained here, not extended there
+    assert longer == tmp_path / "fast" / "ring-8" / "toy-1d" and _latest_step(trained) == 10
+    fresh = Job(get("ring-8"), "fast", {}, tmp_path / "fast" / "x", fresh=True, quiet=True)
+    assert fresh.train("toy-1d", _overrides(10)) == tmp_path / "fast" / "x" / "toy-1d"

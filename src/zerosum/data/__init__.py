@@ -1,9 +1,9 @@
 """Datasets for zerosum: one call, `load_dataset(cfg)`, gives an in-memory ImageSet or PointSet.
 
 Named sets: mnist, fashion-mnist, cifar10, olivetti-faces, stacked-mnist (built from MNIST, see `stacked`),
-folder (with `root` = a folder, .zip or .tar of images; `name` may also be such a path), and the toys toy-1d,
-ring-8, grid-25. See `sources` for where files are looked for, `folder` for how a folder's layout becomes labels
-and splits.
+folder (with `root` = a folder, .zip or .tar of images; `name` may also be such a path), objects (generated
+rooms with a red object of known box, see `objects`), and the toys toy-1d, ring-8, grid-25. See `sources` for
+where files are looked for, `folder` for how a folder's layout becomes labels and splits.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 
 from zerosum.config import DataConfig
-from zerosum.data import sources, stacked
+from zerosum.data import objects, sources, stacked
 from zerosum.data.archive import TAR_EXTS, is_archive
 from zerosum.data.dataset import ImageSet, PointSet
 from zerosum.data.registry import SPECS, load_folder_path
@@ -28,7 +28,7 @@ FOLDER = "folder"
 
 def dataset_names() -> list[str]:
     """Every registered dataset name (a path to a folder or archive is accepted as well)."""
-    return [*SPECS, stacked.NAME, FOLDER, *TOYS]
+    return [*SPECS, stacked.NAME, objects.NAME, FOLDER, *TOYS]
 
 
 def _looks_like_path(name: str) -> bool:
@@ -65,6 +65,8 @@ def load_dataset(cfg: DataConfig, *, skip_bad: bool = False) -> ImageSet | Point
         result = _load_folder(cfg.root, cfg, skip_bad)
     elif name == stacked.NAME:
         result = stacked.load_stacked(cfg)
+    elif name == objects.NAME:
+        result = objects.load_objects(cfg)
     elif name in SPECS:
         spec = SPECS[name]
         found = sources.locate(name, cfg.root, spec.probe, spec.aliases, spec.remotes)
@@ -105,5 +107,5 @@ def describe_sources(root: str | None = None) -> list[dict]:
     where = {"source": "--data-root", "path": str(folder)} if folder and folder.exists() else None
     looked = [{"source": "--data-root", "path": str(folder)}] if folder else []
     out.append(_row(FOLDER, where, looked))
-    out += [_row(n, {"source": "generated", "path": None}, []) for n in TOYS]
+    out += [_row(n, {"source": "generated", "path": None}, []) for n in (objects.NAME, *TOYS)]
     return out

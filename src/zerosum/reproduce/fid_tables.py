@@ -43,6 +43,12 @@ def recipe(name: str) -> list[str]:
     return list(RECIPES[name])
 
 
+def train_overrides(p: dict[str, Any]) -> list[str]:
+    """The `--set` overrides a budget's parameters (recipe, overrides, steps) train with; shared with experiments
+    that reuse these runs (`dcgan-features`), so theirs match and `Job.train` finds the finished run."""
+    return [*recipe(p["recipe"]), *p["overrides"], f"train.steps={p['steps']}"]
+
+
 def describe(cfg: RunConfig) -> str:
     """The recipe as trained, read from the resolved config, so the page cannot disagree with the run."""
     t, m = cfg.train, cfg.model
@@ -108,8 +114,7 @@ def fid_experiment(job: Job, preset: str, anchor: str, target: float | None, not
     """Train `preset` with the budget's recipe, then one headline metric and the extras, as rows and text."""
     p = job.params
     headline, extras = str(p["metric"]), [str(m) for m in p["extras"] if m != p["metric"]]
-    overrides = [*recipe(p["recipe"]), *p["overrides"], f"train.steps={p['steps']}"]
-    run_dir, train_s = train_timed(job, preset, overrides)
+    run_dir, train_s = train_timed(job, preset, train_overrides(p))
     cfg = read_config(run_dir)
     splits = {"train" if m.endswith("_train") else "test" for m in [headline, *extras] if m.startswith(("fid", "kid"))}
     first_features = [split for split in sorted(splits) if not inception_cached(cfg.data, split)]

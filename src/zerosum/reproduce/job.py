@@ -61,6 +61,11 @@ class Job:
         """Train `preset` with `overrides` into out/NAME, resuming or reusing what an earlier invocation left."""
         cfg = self.config(preset, overrides)
         run_dir = self.out / (name or preset)
+        sibling = None if self.fresh else self._sibling_run(run_dir.name, cfg)
+        if sibling is not None:
+            log.info("%s: reusing %s (finished by another experiment)", self.experiment.name, sibling)
+            self.reused.append(run_dir.name)
+            return sibling
         if not self.fresh and is_run_dir(run_dir) and _same_experiment(read_config(run_dir), cfg):
             done = _latest_step(run_dir)
             if done >= cfg.train.steps:
@@ -73,6 +78,23 @@ class Job:
                 return _finished(result)
         log.info("%s: training %s (%d steps)", self.experiment.name, run_dir, cfg.train.steps)
         return _finished(api.train(config=cfg, out=run_dir, overwrite=True))
+
+    def _sibling_run(self, name: str, cfg: RunConfig) -> Path | None:
+        """A finished run of the same config that another experiment of this budget trained (out/../*/NAME).
+
+        Experiments that only *use* a model (D features, completion) thereby share the runs of the experiments
+        that train it, instead of spending another 20 minutes on an identical one.
+        """
+        if is_run_dir(self.out / name):
+            return None  # our own run, finished or not, takes precedence
+        for other in sorted(self.out.parent.glob(f"*/{name}")):
+            if (
+                is_run_dir(other)
+                and _same_experiment(read_config(other), cfg)
+                and _latest_step(other) >= cfg.train.steps
+            ):
+                return other
+        return None
 
     def evaluate(self, run_dir: Path, metrics: list[str], checkpoint_name: str = "latest") -> dict[str, dict]:
         """Records of each metric on a checkpoint, reusing a record computed on that same checkpoint."""

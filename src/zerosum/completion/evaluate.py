@@ -1,0 +1,204 @@
+"""Complete held-out images with a trained run and with the two baselines, and score every hole.
+
+The numbers answer one question: does what G learned fill a hole better than what the surrounding pixels alone
+suggest (mean colour, Telea's propagation)? Held-out (test split) images keep G from scoring by memory.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+
+from zerosum.completion.baselines import mean_fill, telea_fill
+from zerosum.completion.blend import BLENDS, blend, paste
+from zerosum.completion.optimise import SearchResult, search_z
+from zerosum.completion.quality import hole_psnr, hole_ssim, mean_std
+from zerosum.errors import ConfigError, DataError
+from zerosum.run import Run
+
+METHODS = {
+    "zerosum": "zerosum (with the chosen blend)",
+    "zerosum_raw": "zerosum (G(z), no blend)",
+    "mean_fill": "mean-colour fill",
+    "telea": "OpenCV Telea",
+}
+
+
+@dataclass
+class Settings:
+    """The latent search and the blend. Defaults chosen on a validation slice (see benchmarks/completion.py)."""
+
+    steps: int = 1000
+    restarts: int = 8
+    lam: float = 0.003
+    lr: float = 0.01
+    window: int = 7
+    floor: float = 0.0
+    blend: str = "poisson"
+    batch: int = 64  # images per search batch (× restarts rows through G and D)
+    seed: int = 0
+
+    def check(self) -> Settings:
+        if self.steps < 0 or self.restarts < 1 or self.batch < 1:
+            raise ConfigError("--steps must be >= 0 and --restarts >= 1")
+        if self.lam < 0:
+            raise ConfigError(f"--lam {self.lam}: the perceptual weight must be >= 0")
+        if self.blend not in BLENDS:
+            raise ConfigError(f"--blend {self.blend!r} is not a blend; choose one of {', '.join(BLENDS)}")
+        return self
+
+
+@dataclass
+class Evaluation:
+    """Originals and known masks, each method's completed images (float, G's range) and per-image scores."""
+
+    original: torch.Tensor
+    known: torch.Tensor
+    outputs: dict[str, torch.Tensor]
+    scores: dict[str, dict[str, torch.Tensor]]
+    search: SearchResult
+    settings: Settings
+    seconds: float
+    method_seconds: dict[str, float] = field(default_factory=dict)
+    value_range: tuple[float, float] = (-1.0, 1.0)
+
+
+def value_range(run: Run) -> tuple[float, float]:
+    """The pixel range G draws in (DCGAN: (−1, 1)); images are scaled to it before any comparison."""
+    return run.generator.output_range or (-1.0, 1.0)
+
+
+def to_float(images: torch.Tensor, vr: tuple[float, float]) -> torch.Tensor:
+    """uint8 → float in `vr`."""
+    return images.to(torch.float32) * ((vr[1] - vr[0]) / 255.0) + vr[0]
+
+
+def dataset_images(run: Run, name: str, split: str = "test", n: int = 16, seed: int = 0, offset: int = 0):
+    """n images of a dataset shaped like the run's (size, channels): entries offset..offset+n of a seeded
+    permutation, so a validation slice (a larger offset) never overlaps the reported one. Returns (images, ids)."""
+    from zerosum.data import load_dataset
+
+    cfg = run.config.data.model_copy(update={"name": name, "split": split, "limit": None, "params": {}})
+    data = load_dataset(cfg)
+    if data.kind != "image":
+        raise DataError(f"--dataset {name} holds points, not images; complete an image dataset")
+    if offset + n > len(data):
+        raise ConfigError(f"--n {n} (from {offset}) is more than the {len(data)} images of {name} {split}")
+    ids = torch.randperm(len(data), generator=torch.Generator().manual_seed(seed))[offset : offset + n]
+    return data.images[ids], ids
+
+
+def file_images(run: Run, paths: Sequence[str | Path]) -> torch.Tensor:
+    """Image files as uint8 N×C×H×W at the run's channels and size (shorter side scaled, then center-cropped)."""
+    from zerosum.data.transforms import prepare
+    from zerosum.images import load_image
+
+    c, size = int(run.config.data_info.shape[0]), int(run.config.data_info.shape[-1])
+    out = []
+    for p in paths:
+        if not Path(p).is_file():
+            raise DataError(f"--images {p}: no such file")
+        out.append(prepare(load_image(p, c)[None], c, size, run.config.data.resize)[0])
+    return torch.stack(out)
+
+
+def evaluate(
+    run: Run,
+    images: torch.Tensor,
+    known: torch.Tensor,
+    settings: Settings | None = None,
+    baselines: bool = True,
+    log: Callable[[str], None] | None = None,
+) -> Evaluation:
+    """Complete uint8 `images` (N×C×H×W) whose `known` pixels (bool N×1×H×W) are given: zerosum, and with
+    `baselines` also mean fill and Telea; score each on the hole."""
+    s = (settings or Settings()).check()
+    vr = value_range(run)
+    device = run.device
+    original = to_float(images, vr).to(device)
+    known = known.to(device)
+    start = time.perf_counter()
+    parts: list[SearchResult] = []
+    for i in range(0, len(original), s.batch):
+        parts.append(
+            search_z(
+                run.generator, run.D, original[i : i + s.batch], known[i : i + s.batch],
+                steps=s.steps, restarts=s.restarts, lam=s.lam, lr=s.lr, window=s.window, floor=s.floor,
+                seed=s.seed + i,
+            )
+        )  # fmt: skip
+        if log:
+            log(f"completed {min(i + s.batch, len(original))}/{len(original)} images")
+    search = SearchResult(
+        *(torch.cat([getattr(p, k) for p in parts]) for k in ("z", "images", "contextual", "perceptual", "total")),
+        y=torch.cat([p.y for p in parts]) if parts and parts[0].y is not None else None,
+        history=parts[0].history if parts else [],
+    )
+    seconds = {"zerosum": time.perf_counter() - start}
+    raw = search.images.clamp(*vr)
+    outputs = {"zerosum": blend(raw, original, known, s.blend, vr), "zerosum_raw": paste(raw, original, known)}
+    if baselines:
+        t = time.perf_counter()
+        outputs["mean_fill"] = mean_fill(original, known)
+        seconds["mean_fill"] = time.perf_counter() - t
+        t = time.perf_counter()
+        outputs["telea"] = telea_fill(original.cpu(), known.cpu(), vr).to(device)
+        seconds["telea"] = time.perf_counter() - t
+    scores = {name: score(out, original, known, vr) for name, out in outputs.items()}
+    return Evaluation(original, known, outputs, scores, search, s, time.perf_counter() - start, seconds, vr)
+
+
+def score(pred: torch.Tensor, original: torch.Tensor, known: torch.Tensor, vr: tuple[float, float]):
+    """{"psnr": per-image hole PSNR, "ssim": per-image hole SSIM}."""
+    return {"psnr": hole_psnr(pred, original, known, vr).cpu(), "ssim": hole_ssim(pred, original, known, vr).cpu()}
+
+
+def summary(ev: Evaluation) -> dict[str, dict[str, float]]:
+    """Per method: mean and std of hole PSNR and SSIM over the images."""
+    out = {}
+    for name, sc in ev.scores.items():
+        pm, ps = mean_std(sc["psnr"])
+        sm, ss = mean_std(sc["ssim"])
+        out[name] = {"psnr_mean": pm, "psnr_std": ps, "ssim_mean": sm, "ssim_std": ss}
+    return out
+
+
+def record(ev: Evaluation, extra: dict | None = None) -> dict:
+    """The JSON-able account of an evaluation: settings, summary, per-image scores and seconds."""
+    return {
+        **(extra or {}),
+        "settings": asdict(ev.settings),
+        "images": int(ev.original.shape[0]),
+        "summary": summary(ev),
+        "per_image": {name: {k: v.tolist() for k, v in sc.items()} for name, sc in ev.scores.items()},
+        "losses": {
+            "contextual": ev.search.contextual.tolist(),
+            "perceptual": ev.search.perceptual.tolist(),
+            "history_first_batch": ev.search.history,
+        },
+        "seconds": round(ev.seconds, 2),
+        "method_seconds": {k: round(v, 3) for k, v in ev.method_seconds.items()},
+    }
+
+
+def markdown_table(rows: Sequence[tuple[str, Evaluation]]) -> str:
+    """One row per (label, evaluation) and method: hole PSNR and SSIM as mean ± std."""
+    lines = ["| data (run) | method | hole PSNR (dB) | hole SSIM | images |", "|---|---|---:|---:|---:|"]
+    for label, ev in rows:
+        summ = summary(ev)
+        for name in METHODS:
+            if name in summ:
+                m = summ[name]
+                what = f"zerosum ({ev.settings.blend} blend)" if name == "zerosum" else METHODS[name]
+                lines.append(
+                    f"| {label} | {what} | {m['psnr_mean']:.2f} ± {m['psnr_std']:.2f} | "
+                    f"{m['ssim_mean']:.3f} ± {m['ssim_std']:.3f} | {ev.original.shape[0]} |"
+                )
+    return "\n".join(lines)
+
+
+__all__ = ["METHODS", "Evaluation", "Settings", "dataset_images", "evaluate", "file_images", "markdown_table"]
