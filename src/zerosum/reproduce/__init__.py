@@ -3,7 +3,7 @@
 Importing this package registers every experiment; see `registry.py` for how one is written.
 """
 
-from zerosum.reproduce import ablation, faces, fid_tables, gan_mnist, mixtures, stacked, toy1d  # noqa: F401  (registers)
+from zerosum.reproduce import ablation, faces, features, fid_tables, gan_mnist, mixtures, stacked, toy1d  # noqa: F401
 from zerosum.reproduce.registry import BUDGETS, Experiment, Outcome, Row, check_budget, experiments, get
 from zerosum.reproduce.report import write_index
 from zerosum.reproduce.runner import parse_params, reproduce
