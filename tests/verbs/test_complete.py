@@ -18,14 +18,14 @@ FAST = ["--steps", "3", "--restarts", "2"]
 
 def test_complete_dataset_writes_png_and_json(tiny_run, tmp_path, capsys) -> None:
     out = tmp_path / "c.png"
-    argv = ["complete", str(tiny_run), "--dataset", "mnist", "--n", "2", "--mask", "center", *FAST]
-    assert main([*argv, "--baselines", "--out", str(out)]) == 0
+    argv = ["complete", str(tiny_run), "--n", "2", "--mask", "center", *FAST]  # the run's own dataset
+    assert main([*argv, "--out", str(out)]) == 0
     said = capsys.readouterr().out
     assert "wrote" in said and "hole PSNR" in said
     rec = json.loads(out.with_suffix(".json").read_text())
     assert rec["verb"] == "complete" and rec["mask"] == "center" and rec["known_fraction"] == 0.75
     assert set(rec["summary"]) == {"zerosum", "zerosum_raw", "mean_fill", "telea"}
-    assert len(rec["per_image"]["telea"]["psnr"]) == 2 and rec["split"] == "test"
+    assert len(rec["per_image"]["telea"]["psnr"]) == 2 and rec["split"] == "test" and rec["dataset"] == "mnist"
     with Image.open(out) as im:
         assert im.format == "PNG"
 
@@ -39,7 +39,7 @@ def test_complete_image_files_without_baselines(tiny_run, tmp_path) -> None:
         save_png(paths[-1], torch.randint(0, 255, (1, 20, 20), dtype=torch.uint8))
     out = tmp_path / "files"
     argv = ["complete", str(tiny_run), "--images", *map(str, paths), "--mask", "random", "--blend", "feather"]
-    assert main([*argv, *FAST, "--out", str(out)]) == 0
+    assert main([*argv, *FAST, "--no-baselines", "--out", str(out)]) == 0
     rec = json.loads((tmp_path / "files.json").read_text())
     assert set(rec["summary"]) == {"zerosum", "zerosum_raw"} and rec["files"] == [str(p) for p in paths]
     assert rec["settings"]["blend"] == "feather" and (tmp_path / "files.png").is_file()

@@ -30,18 +30,21 @@ def explore_completion(
     out: str | Path | None = None,
     log: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Complete image files (`images`) or n seeded images of `dataset` under `mask`; returns the record, with
-    "picture" and "record" (paths) added. The mask of kind "random" is drawn per image from `seed`."""
+    """Complete image files (`images`) or n seeded images of `dataset` (default: the run's own) under `mask`.
+
+    Returns the record, with "picture" and "record" (paths) added. A "random" mask is drawn per image from `seed`.
+    """
     require_images(run, VERB)
     settings = (settings or Settings()).check()
     make_mask(mask, 2)  # a wrong mask name fails before any data is read
-    if (images is None) == (dataset is None):
-        raise ConfigError("give either --images PATHS or --dataset NAME")
+    if images is not None and dataset is not None:
+        raise ConfigError("give either --images PATHS or --dataset NAME, not both")
     if n < 1:
         raise ConfigError(f"--n {n}: complete at least one image")
     if images is not None:
         pixels, source = file_images(run, images), {"files": [str(p) for p in images]}
     else:
+        dataset = dataset or run.config.data.name
         pixels, ids = dataset_images(run, dataset, split, n, seed)
         source = {"dataset": dataset, "split": split, "ids": ids.tolist()}
     known = make_mask(mask, int(pixels.shape[-1]), len(pixels), seed)

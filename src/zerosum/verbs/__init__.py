@@ -11,7 +11,7 @@ import argparse
 import importlib
 import pkgutil
 
-ORDER = ("interpolate", "arithmetic", "forget", "features", "complete")
+ORDER = ("sample", "interpolate", "arithmetic", "forget", "features", "complete")
 
 
 def add_all(sub: argparse._SubParsersAction) -> None:

@@ -11,10 +11,10 @@ class _Defaults:
     """Copies of `completion.evaluate.Settings`' defaults (a test keeps them equal), so `zerosum --help` does not
     import torch."""
 
-    steps = 1000
+    steps = 500
     restarts = 8
     lam = 0.003
-    lr = 0.01
+    lr = 0.1
     blend = "poisson"
 
 
@@ -28,9 +28,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "Writes a picture (masked | G(z) | blended | baselines | original) and a JSON of hole PSNR/SSIM.",
     )
     p.add_argument("run_dir")
-    src = p.add_mutually_exclusive_group(required=True)
+    src = p.add_mutually_exclusive_group()
     src.add_argument("--images", nargs="+", metavar="PATH", help="image files, resized to the run's size")
-    src.add_argument("--dataset", metavar="NAME", help="complete n seeded images of this dataset")
+    src.add_argument("--dataset", metavar="NAME", help="complete n seeded images of this dataset (default: the run's own)")
     p.add_argument("--split", default="test", choices=("train", "test", "all"), help="dataset split (default test)")
     p.add_argument("--n", type=int, default=16, help="dataset images to complete (default 16)")
     p.add_argument("--seed", type=int, default=0, help="which dataset images, random masks and starting z")
@@ -40,7 +40,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lam", type=float, default=d.lam, help=f"weight of the perceptual loss (default {d.lam})")
     p.add_argument("--lr", type=float, default=d.lr, help=f"Adam learning rate on z (default {d.lr})")
     p.add_argument("--blend", default=d.blend, help=f"poisson, feather or none (default {d.blend})")
-    p.add_argument("--baselines", action="store_true", help="also mean-colour fill and OpenCV Telea")
+    p.add_argument(
+        "--baselines",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also complete with mean-colour fill and OpenCV Telea, scored the same way (default on)",
+    )
     p.add_argument("--out", help="PNG to write (default RUN_DIR/explore/complete.png); the JSON goes beside it")
     p.add_argument("--checkpoint", default="latest", help="'latest', 'best', or a checkpoint path")
     p.set_defaults(handler=_run)
