@@ -79,3 +79,9 @@ def require_images(run: Run, verb: str) -> None:
         raise ConfigError(
             f"zerosum {verb} needs a run trained on images; {run.path} models {run.config.data.name} points"
         )
+
+
+def require_discriminator(run: Run, verb: str) -> None:
+    """features and complete use D; a generator export (`zerosum export`) does not hold one."""
+    if run.D is None:
+        raise ConfigError(f"zerosum {verb} needs the discriminator, which the export {run.path} lacks; give the run")

@@ -7,6 +7,7 @@
     tb/              TensorBoard events
 
 `load_run(path)` gives back the config and the models with weights; no verb reaches into training internals.
+It also reads a generator export (`zerosum export`: safetensors + JSON, see export.py).
 """
 
 from __future__ import annotations
@@ -96,10 +97,12 @@ def check_checkpoint_matches(state: dict, cfg: RunConfig, path: Path) -> None:
 
 @dataclass
 class Run:
+    """A loaded run. D is None for a generator export (`zerosum export`), which ships G alone."""
+
     path: Path
     config: RunConfig
     G: nn.Module
-    D: nn.Module
+    D: nn.Module | None
     G_ema: nn.Module | None
     step: int
     checkpoint: Path
@@ -112,8 +115,17 @@ class Run:
 
 
 def load_run(path: str | Path, checkpoint_name: str = "latest", device: str | torch.device = "cpu") -> Run:
-    """Config and models (eval mode) of a run directory, with the weights of the chosen checkpoint."""
+    """Config and models (eval mode) of a run directory, with the weights of the chosen checkpoint.
+
+    An export folder (`zerosum export`) loads too, from safetensors, with D None.
+    """
     path = Path(path)
+    from zerosum.export import is_export, load_export
+
+    if is_export(path) and not is_run_dir(path):
+        if checkpoint_name != "latest":
+            raise ConfigError(f"{path} is an export with one set of weights; drop --checkpoint {checkpoint_name}")
+        return load_export(path, device)
     cfg = read_config(path)
     ckpt_path = checkpoint.resolve(path, checkpoint_name)
     state = checkpoint.load(ckpt_path)

@@ -3,8 +3,8 @@
 - `mean_fill`: the hole painted with the mean of the image's own known pixels, per channel: the best constant
   under squared error when nothing else is known, so it is the floor any learned fill must beat on PSNR.
 - `telea_fill`: OpenCV's fast-marching inpainting (Telea 2004), which propagates the colours and edges around the
-  hole inward: a strong classical baseline for thin or small holes. OpenCV is optional (`pip install
-  opencv-python-headless`) and imported only when this runs.
+  hole inward: a strong classical baseline for thin or small holes. OpenCV (`opencv-python-headless`) is
+  imported only when this runs.
 
 Both take float images N×C×H×W in `value_range` and `known` bool N×1×H×W, and return the same shape.
 """

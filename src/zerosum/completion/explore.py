@@ -10,7 +10,7 @@ from zerosum.completion.evaluate import Settings, dataset_images, evaluate, file
 from zerosum.completion.masks import known_fraction, make_mask
 from zerosum.completion.picture import draw
 from zerosum.errors import ConfigError
-from zerosum.explore import output_paths, require_images, write_record
+from zerosum.explore import output_paths, require_discriminator, require_images, write_record
 from zerosum.run import Run
 
 VERB = "complete"
@@ -35,6 +35,7 @@ def explore_completion(
     Returns the record, with "picture" and "record" (paths) added. A "random" mask is drawn per image from `seed`.
     """
     require_images(run, VERB)
+    require_discriminator(run, VERB)
     settings = (settings or Settings()).check()
     make_mask(mask, 2)  # a wrong mask name fails before any data is read
     if images is not None and dataset is not None:

@@ -22,7 +22,7 @@ from torch import Tensor, nn
 from zerosum.config import DataConfig
 from zerosum.data import ImageSet, load_dataset
 from zerosum.errors import ConfigError, DataError
-from zerosum.explore import require_images
+from zerosum.explore import require_discriminator, require_images
 from zerosum.run import Run
 
 GRID = 4  # the paper's 4×4 spatial grid per layer
@@ -32,6 +32,7 @@ VERB = "features"
 def check_run(run: Run) -> None:
     """Refuse runs the protocol is not defined for, before any data is loaded."""
     require_images(run, VERB)
+    require_discriminator(run, VERB)
     model = run.config.model
     if model.arch != "dcgan":
         raise ConfigError(f"zerosum features pools D's conv feature maps; {run.path} is a {model.arch} run (use DCGAN)")

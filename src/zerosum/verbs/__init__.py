@@ -11,7 +11,7 @@ import argparse
 import importlib
 import pkgutil
 
-ORDER = ("sample", "interpolate", "arithmetic", "forget", "features", "complete")
+ORDER = ("sample", "interpolate", "arithmetic", "forget", "features", "complete", "export")
 
 
 def add_all(sub: argparse._SubParsersAction) -> None:

@@ -30,7 +30,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("run_dir")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--images", nargs="+", metavar="PATH", help="image files, resized to the run's size")
-    src.add_argument("--dataset", metavar="NAME", help="complete n seeded images of this dataset (default: the run's own)")
+    src.add_argument("--dataset", metavar="NAME", help="n seeded images of this dataset (default: the run's own)")
     p.add_argument("--split", default="test", choices=("train", "test", "all"), help="dataset split (default test)")
     p.add_argument("--n", type=int, default=16, help="dataset images to complete (default 16)")
     p.add_argument("--seed", type=int, default=0, help="which dataset images, random masks and starting z")
