@@ -33,6 +33,14 @@ def _data_info(data) -> DataInfo:
     return DataInfo(kind=data.kind, shape=list(data.shape), num_classes=data.num_classes, classes=list(data.classes))
 
 
+def _fresh_state(cfg: RunConfig, data, device, world):
+    """Step 0 of a run: models initialised from the seed (G's output bias from the data's mean)."""
+    pixel_mean = data.pixel_mean() if data.kind == "image" else None
+    stats = (data.points.mean(0), data.points.std(0)) if data.kind == "points" else None
+    num_classes = data.num_classes if cfg.model.conditional else 0
+    return build_state(cfg, tuple(data.shape), num_classes, len(data), pixel_mean, device, world, stats)
+
+
 def train(
     preset: str | None = None,
     *,
@@ -58,10 +66,7 @@ def train(
         if cfg.model.conditional and data.num_classes < 2:
             name = cfg.data.name
             raise ConfigError(f"model.conditional needs class labels but {name} has none; set model.conditional=false")
-        pixel_mean = data.pixel_mean() if data.kind == "image" else None
-        stats = (data.points.mean(0), data.points.std(0)) if data.kind == "points" else None
-        num_classes = data.num_classes if cfg.model.conditional else 0
-        state = build_state(cfg, tuple(data.shape), num_classes, len(data), pixel_mean, device, world, stats)
+        state = _fresh_state(cfg, data, device, world)
         world.barrier()  # every rank has checked the folder before rank 0 creates it
         run_dir = create_run_dir(out, cfg, overwrite) if world.is_main else out
         return Trainer(cfg, data, state, run_dir, device).fit()
@@ -71,6 +76,8 @@ def train(
 
 def resume(run_dir: str | Path, *, overrides: list[str] | tuple[str, ...] = ()) -> TrainResult:
     """Continue a run from its latest checkpoint, exactly as if it had never stopped.
+
+    A run stopped before its first checkpoint starts again from step 0, as `train` would have started it.
 
     Overrides may change bookkeeping and the step budget (e.g. `train.steps=20000`); changing the data or the
     architecture is refused when the checkpoint is loaded.
@@ -89,12 +96,15 @@ def resume(run_dir: str | Path, *, overrides: list[str] | tuple[str, ...] = ()) 
             raise ConfigError(
                 f"the data of {run_dir} has changed since training ({cfg.data.name}); restore it to resume"
             )
-        num_classes = data.num_classes if cfg.model.conditional else 0
-        state = build_state(cfg, tuple(data.shape), num_classes, len(data), device=device, world=world)
-        path = checkpoint.resolve(run_dir, "latest")
-        payload = checkpoint.load(path, map_location=device)
-        check_checkpoint_matches(payload, cfg, path)
-        state.load_state_dict(payload)
+        if checkpoint.latest(run_dir / "checkpoints") is None:  # stopped before its first checkpoint
+            state = _fresh_state(cfg, data, device, world)
+        else:
+            num_classes = data.num_classes if cfg.model.conditional else 0
+            state = build_state(cfg, tuple(data.shape), num_classes, len(data), device=device, world=world)
+            path = checkpoint.resolve(run_dir, "latest")
+            payload = checkpoint.load(path, map_location=device)
+            check_checkpoint_matches(payload, cfg, path)
+            state.load_state_dict(payload)
         world.barrier()  # every rank has read the checkpoint before rank 0 may write the next one
         if world.is_main:
             write_config(run_dir, cfg)

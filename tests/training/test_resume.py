@@ -1,5 +1,7 @@
 """`--resume` is exact: N steps + resume for N more equals 2N uninterrupted steps, bit for bit, on CPU."""
 
+import json
+
 import pytest
 import torch
 
@@ -75,3 +77,22 @@ def test_resume_refuses_another_architecture(tmp_path):
 def test_resume_of_a_folder_that_is_not_a_run(tmp_path):
     with pytest.raises(zerosum.CheckpointError, match="not a zerosum run directory"):
         zerosum.resume(tmp_path)
+
+
+def test_a_run_stopped_before_its_first_checkpoint_starts_again_from_step_0(tmp_path):
+    common = [*TINY_DCGAN, "train.steps=4", "train.ckpt_every=4"]
+    zerosum.train("dcgan-mnist", overrides=common, out=tmp_path / "straight")
+    zerosum.train("dcgan-mnist", overrides=common, out=tmp_path / "stopped")
+    for path in (tmp_path / "stopped" / "checkpoints").iterdir():  # as if killed before the first save
+        path.unlink()
+    (tmp_path / "stopped" / "metrics.jsonl").write_text('{"step": 1, "d_loss": 1.0}\n{"step": 2, "d_lo')
+    assert zerosum.resume(tmp_path / "stopped").step == 4
+    a, b = _weights(tmp_path / "straight"), _weights(tmp_path / "stopped")
+    for key in ("G", "D"):
+        for name, tensor in a[key].items():
+            assert torch.equal(tensor, b[key][name]), f"{key}.{name} differs from the uninterrupted run"
+    logged = [
+        [json.loads(line)["step"] for line in (tmp_path / name / "metrics.jsonl").read_text().splitlines()]
+        for name in ("straight", "stopped")
+    ]
+    assert logged[0] == logged[1]  # the old lines were rewound, not appended to

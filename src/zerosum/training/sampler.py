@@ -14,6 +14,15 @@ import torch
 from zerosum.errors import ConfigError
 
 
+def check_batch_fits(batch_size: int, n: int) -> None:
+    """Batches never repeat an item, so one must fit in the data; `build_state` checks this before the run
+    directory is created, so the error leaves nothing behind."""
+    if batch_size > n:
+        raise ConfigError(
+            f"train.batch_size={batch_size} exceeds the dataset size {n}; lower it with --set train.batch_size"
+        )
+
+
 class IndexSampler:
     """Yields global batches of indices; each epoch is a fresh permutation, the tail that does not fill a batch is
     dropped (as DataLoader(drop_last=True) would) so every batch has the same size."""
@@ -29,10 +38,7 @@ class IndexSampler:
         self.batches = 0
 
     def next(self, batch_size: int) -> torch.Tensor:
-        if batch_size > self.n:
-            raise ConfigError(
-                f"train.batch_size={batch_size} exceeds the dataset size {self.n}; lower it with --set train.batch_size"
-            )
+        check_batch_fits(batch_size, self.n)
         if self.pos + batch_size > len(self.perm):
             self.perm = torch.randperm(self.n, generator=self.generator)
             self.pos = 0

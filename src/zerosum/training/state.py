@@ -22,7 +22,7 @@ from zerosum.training import schedules
 from zerosum.training.distributed import SINGLE, Replicas, World, check_batch, convert_sync_bn, replicate
 from zerosum.training.ema import make_ema
 from zerosum.training.fastpaths import grad_scaler, resolve_fast_paths
-from zerosum.training.sampler import IndexSampler
+from zerosum.training.sampler import IndexSampler, check_batch_fits
 
 log = logging.getLogger("zerosum")
 
@@ -132,14 +132,15 @@ def build_state(
     into `cfg.train` (and logged) first."""
     t = cfg.train
     check_batch(t.batch_size, world, cfg.model.pack)  # api checks the split over ranks; D's groups need this too
+    check_batch_fits(t.batch_size, n_items)
     device = torch.device(device)
     choice = resolve_fast_paths(t, cfg.model, tuple(data_shape), device)
-    if world.is_main:
-        log.info(choice)
     torch.manual_seed(t.seed)
     np.random.seed(t.seed % 2**32)
     random.seed(t.seed)
     G, D = build_models(cfg.model, tuple(data_shape), num_classes, pixel_mean=pixel_mean, point_stats=point_stats)
+    if world.is_main:  # after the models: data they cannot model gives a one-line error, with no log line before it
+        log.info(choice)
     if t.sync_bn and world.size > 1:
         G, D = convert_sync_bn(G), convert_sync_bn(D)
     G, D = G.to(device), D.to(device)
