@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from zerosum import verbs
-from zerosum.errors import ZerosumError
+from zerosum.errors import ZerosumError, one_line
 
 EXIT_USAGE = 2
 
@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         verb = getattr(args, "handler", None) or VERBS[args.verb]
         return verb(args)
     except ZerosumError as err:
-        print(f"zerosum: error: {err}", file=sys.stderr)
+        print(f"zerosum: error: {one_line(str(err))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("zerosum: stopped", file=sys.stderr)

@@ -12,7 +12,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from zerosum.errors import ConfigError
+from zerosum.errors import ConfigError, one_line
 
 
 class _Section(BaseModel):
@@ -187,7 +187,7 @@ def _format_validation(err: ValidationError, origin: str) -> str:
     msg = first["msg"]
     if first["type"] == "extra_forbidden":
         msg = "unknown key"
-    return f"{origin}: {where}: {msg} (see `zerosum presets` and docs/train.md for valid keys)"
+    return one_line(f"{origin}: {where}: {msg} (see `zerosum presets` and docs/train.md for valid keys)")
 
 
 def validate(raw: dict[str, Any], origin: str = "config") -> RunConfig:

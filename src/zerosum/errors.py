@@ -19,3 +19,9 @@ class CheckpointError(ZerosumError):
 
 class DivergenceError(ZerosumError):
     """Training kept diverging after `train.divergence.max_recoveries` rollbacks."""
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other unprintable characters escaped: messages quote user input (keys, paths)
+    that may hold them, and the CLI promises a one-line error."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
