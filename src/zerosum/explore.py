@@ -62,15 +62,25 @@ def write_record(path: Path, run: Run, verb: str, record: dict[str, Any]) -> Pat
     return Path(path)
 
 
+def _parse_list(text: str, flag: str, kind: type, example: str) -> list:
+    what = "integers" if kind is int else "numbers"
+    try:
+        values = [kind(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise ConfigError(f"{flag} {text!r}: expected comma-separated {what} like {example}") from None
+    if not values:
+        raise ConfigError(f"{flag} is empty: give comma-separated {what} like {example}")
+    return values
+
+
 def parse_ints(text: str, flag: str) -> list[int]:
     """'3,7,12' → [3, 7, 12], with a one-line error naming the flag."""
-    try:
-        values = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise ConfigError(f"{flag} {text!r}: expected comma-separated integers like 3,7,12") from None
-    if not values:
-        raise ConfigError(f"{flag} is empty: give comma-separated integers like 3,7,12")
-    return values
+    return _parse_list(text, flag, int, "3,7,12")
+
+
+def parse_floats(text: str, flag: str) -> list[float]:
+    """'-1,0,0.5' → [-1.0, 0.0, 0.5], with a one-line error naming the flag."""
+    return _parse_list(text, flag, float, "-2,-1,0,1,2")
 
 
 def require_images(run: Run, verb: str) -> None:

@@ -36,23 +36,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_run)
 
 
-def _floats(text: str, flag: str) -> list[float]:
-    from zerosum.errors import ConfigError
-
-    try:
-        values = [float(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise ConfigError(f"{flag} {text!r}: expected comma-separated numbers like -2,-1,0,1,2") from None
-    if not values:
-        raise ConfigError(f"{flag} is empty: give comma-separated numbers like -2,-1,0,1,2")
-    return values
-
-
 def _run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     import zerosum
-    from zerosum.explore import parse_ints
+    from zerosum.explore import parse_floats, parse_ints
     from zerosum.latent.arithmetic import explore_arithmetic, explore_direction
 
     a, b = parse_ints(args.a, "--a"), parse_ints(args.b, "--b")
@@ -73,7 +61,7 @@ def _run(args: argparse.Namespace) -> int:
             sheet,
             a,
             b,
-            strengths=_floats(args.strengths, "--strengths"),
+            strengths=parse_floats(args.strengths, "--strengths"),
             base_ids=parse_ints(args.base, "--base") if args.base else None,
             base_seeds=parse_ints(args.base_seeds, "--base-seeds") if args.base_seeds else None,
             seed=args.seed,

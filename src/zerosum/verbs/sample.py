@@ -26,15 +26,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     import zerosum
+    from zerosum.explore import parse_ints
     from zerosum.sampling import save_grid, save_npz
 
     run = zerosum.load_run(args.run_dir, args.checkpoint)
-    labels = None
-    if args.labels:
-        try:
-            labels = [int(x) for x in args.labels.split(",")]
-        except ValueError:
-            raise zerosum.ConfigError(f"--labels {args.labels!r}: expected integers like 3,7") from None
+    labels = parse_ints(args.labels, "--labels") if args.labels else None
     samples = zerosum.sample(run, args.n, seed=args.seed, labels=labels)
     out = Path(args.out) if args.out else Path(args.run_dir) / f"sample_seed{args.seed}.png"
     sheet = None
