@@ -59,10 +59,12 @@ def test_extract_maps_uint8_to_the_range_and_ignores_the_batch():
     assert extract(D, images[:0]).shape == (0, 16 * 24)
 
 
-def _fake_run(*overrides: str, kind: str = "image", arch_preset: str = "dcgan-mnist") -> SimpleNamespace:
+def _fake_run(
+    *overrides: str, kind: str = "image", arch_preset: str = "dcgan-mnist", with_d: bool = True
+) -> SimpleNamespace:
     cfg = resolve(arch_preset, list(overrides))
     cfg.data_info = DataInfo(kind=kind, shape=[1, 28, 28], num_classes=10)
-    return SimpleNamespace(config=cfg, path=Path("some/run"))
+    return SimpleNamespace(config=cfg, path=Path("some/run"), D=object() if with_d else None)
 
 
 def test_check_run_refuses_what_has_no_per_image_conv_features():
@@ -76,3 +78,5 @@ def test_check_run_refuses_what_has_no_per_image_conv_features():
             check_run(_fake_run(*overrides))
     with pytest.raises(ConfigError, match="needs a run trained on images"):
         check_run(_fake_run(kind="points"))
+    with pytest.raises(ConfigError, match="discriminator"):
+        check_run(_fake_run(with_d=False))
