@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
+
+# Hypothesis keeps a cache in ./.hypothesis, written while tests are collected: tests never write into the repo.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "zerosum-hypothesis")
 
 
 def shared_data() -> Path | None:

@@ -4,14 +4,11 @@ with a one-line message, never another exception (issue 7, item 5)."""
 from __future__ import annotations
 
 import math
-import tempfile
-from pathlib import Path
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.configuration import set_hypothesis_home_dir
 from pydantic import BaseModel
 
 from zerosum.config import RunConfig, resolve, to_yaml, validate
@@ -60,9 +57,6 @@ _values = st.one_of(
 )
 _override = st.one_of(st.builds(lambda k, v: f"{k}={v}", _keys, _values), st.text(max_size=20))
 
-# Hypothesis caches into ./.hypothesis, and its pytest plugin does so while collecting: point it elsewhere at
-# import, because tests never write into the repo.
-set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "zerosum-hypothesis")
 SETTINGS = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 

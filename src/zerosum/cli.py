@@ -31,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--out", help="run directory to create (default runs/PRESET)")
     t.add_argument("--resume", metavar="RUN_DIR", help="continue this run from its latest checkpoint")
     t.add_argument("--data-root", help="folder holding the dataset (searched first)")
+    t.add_argument(
+        "--skip-bad-images",
+        action="store_true",
+        help="leave unreadable image files out (counted in the log) instead of stopping; same as "
+        "--set data.skip_bad=true, and kept by --resume",
+    )
     t.add_argument("--overwrite", action="store_true", help="replace an existing run directory at --out")
 
     verbs.add_all(sub)  # sample and the explore verbs (interpolate, arithmetic, …)
@@ -62,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
 def _train(args: argparse.Namespace) -> int:
     import zerosum
 
+    if args.skip_bad_images:
+        args.overrides = [*args.overrides, "data.skip_bad=true"]
     if args.resume:
         if args.preset or args.out:
             raise zerosum.ConfigError("--resume continues a run as configured; drop --preset/--out (use --set)")

@@ -29,6 +29,9 @@ class DataConfig(_Section):
     channels: Literal[1, 3] | None = None
     resize: Literal["area", "bicubic"] = "area"
     limit: int | None = Field(None, ge=1, description="keep only the first N items")
+    skip_bad: bool = Field(
+        False, description="leave unreadable image files out (counted and logged) instead of stopping at the first"
+    )
     params: dict[str, Any] = Field(default_factory=dict, description="dataset-specific (toy sets: n, mu, ...)")
 
 

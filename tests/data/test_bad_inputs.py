@@ -233,9 +233,23 @@ def test_skip_bad_counts_the_skipped_files(tmp_path, caplog):
     with pytest.raises(DataError, match="cut.png"):
         load_dataset(DataConfig(name=str(data)))
     with caplog.at_level(logging.WARNING, logger="zerosum"):
-        s = load_dataset(DataConfig(name=str(data)), skip_bad=True)
+        s = load_dataset(DataConfig(name=str(data), skip_bad=True))
     assert len(s) == 3 and s.skipped == 2
     assert "skipped 2 unreadable image file(s)" in caplog.text
     all_bad = write_files(tmp_path / "all_bad", {"a.png": b"x", "b.png": full[:20]})
     with pytest.raises(DataError, match=r"no readable images .*2 unreadable"):
-        load_dataset(DataConfig(name=str(all_bad)), skip_bad=True)
+        load_dataset(DataConfig(name=str(all_bad), skip_bad=True))
+
+
+def test_skip_bad_images_flag_is_kept_by_the_run_and_its_resume(tmp_path, capsys):
+    """Without the flag the error names it; with it the run trains on the good files and resume reads the same."""
+    data = write_files(tmp_path / "imgs", {**_good(6), "junk.jpg": b"junk"})
+    out = tmp_path / "run"
+    _one_line_error(capsys, _train(out, f"data.name={data}"), "--skip-bad-images")
+    assert not out.exists()
+    assert main(_train(out, f"data.name={data}", extra=("--skip-bad-images",))) == 0
+    assert read_config(out).data.skip_bad is True
+    capsys.readouterr()
+    assert main(["train", "--resume", str(out), "--set", "train.steps=2"]) == 0  # no flag: the run remembers it
+    assert "finished 2 steps" in capsys.readouterr().out
+    assert read_config(out).data.skip_bad is True

@@ -99,7 +99,7 @@ def test_corrupt_image_names_the_file_or_is_skipped(tmp_path):
     write_files(tmp_path, {"a.png": good, "b.png": good[: len(good) // 2], "c.jpg": b"\xff\xd8 not really"})
     with pytest.raises(DataError, match=r"b\.png"):
         load_dataset(folder_cfg(tmp_path))
-    s = load_dataset(folder_cfg(tmp_path), skip_bad=True)
+    s = load_dataset(folder_cfg(tmp_path, skip_bad=True))
     assert len(s) == 1 and s.skipped == 2
 
 

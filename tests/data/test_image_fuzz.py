@@ -15,7 +15,6 @@ import pytest
 import torch
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from hypothesis.configuration import set_hypothesis_home_dir
 from PIL import Image
 
 from tests.data.helpers import write_files, write_tar, write_zip
@@ -23,9 +22,6 @@ from zerosum.data.decode import decode
 from zerosum.data.folder import read_images
 from zerosum.errors import DataError
 from zerosum.images import load_image
-
-# Hypothesis caches into ./.hypothesis, its pytest plugin while collecting: tests never write into the repo.
-set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "zerosum-hypothesis")
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::PIL.Image.DecompressionBombWarning")
 

@@ -69,5 +69,5 @@ def test_real_olivetti(real_data):
 def test_skipped_files_are_logged(tmp_path, caplog):
     write_files(tmp_path, {"a.png": png_bytes(solid(1)), "b.png": b"junk"})
     with caplog.at_level(logging.WARNING, logger="zerosum.data"):
-        s = load_dataset(DataConfig(name="folder", root=str(tmp_path)), skip_bad=True)
+        s = load_dataset(DataConfig(name="folder", root=str(tmp_path), skip_bad=True))
     assert s.skipped == 1 and "skipped 1 unreadable" in caplog.text

@@ -50,13 +50,14 @@ def _load_folder(path_text: str, cfg: DataConfig, skip_bad: bool) -> ImageSet:
     return load_folder_path(path, cfg, skip_bad, _stem(path.resolve()))
 
 
-def load_dataset(cfg: DataConfig, *, skip_bad: bool = False) -> ImageSet | PointSet:
+def load_dataset(cfg: DataConfig) -> ImageSet | PointSet:
     """Load, shape (channels, size, limit) and return the dataset `cfg` names.
 
-    `skip_bad` leaves unreadable image files out instead of failing; their count is in `.skipped` and logged.
+    `cfg.skip_bad` leaves unreadable image files out instead of failing; their count is in `.skipped` and logged.
+    It lives in the config, so a resumed run and its metrics read the same images the run trained on.
     Raises DataError with a one-line fix when the data cannot be found or read.
     """
-    name = cfg.name
+    name, skip_bad = cfg.name, cfg.skip_bad
     if name in TOYS:
         return TOYS[name](name, cfg.params, cfg.split, cfg.limit)
     if name == FOLDER:

@@ -76,7 +76,7 @@ def decode(data: bytes | Path | TarSlice, where: str) -> np.ndarray:
             im.load()
             return to_array(im)
     except Exception as e:
-        fix = "remove or replace the file, or use skip_bad"
+        fix = "remove or replace the file, or train with --skip-bad-images (data.skip_bad=true)"
         raise DataError(f"cannot decode image {where} ({_reason(e)}); {fix}") from e
 
 
