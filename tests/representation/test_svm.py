@@ -85,3 +85,20 @@ def test_more_samples_than_features_uses_the_primal_without_reduction():
     model = make_svm(0.1, *x.shape).fit(x, y)
     assert "rowspace" not in model.named_steps and model[-1].dual is False
     assert accuracy(model, *_blobs(200, 20, 4, seed=1)) == 1.0
+
+
+def test_the_c_ascent_stops_after_two_worse_values(monkeypatch):
+    """Larger C costs the most: once two C values in a row score below the best, the rest are not fitted."""
+    from zerosum.representation import svm
+
+    curve = iter([0.5, 0.7, 0.6, 0.65, 0.9])  # the last would win, but two worse values come first
+    tried = []
+    monkeypatch.setattr(svm, "_fit", lambda model, x, y: tried.append(model[-1].C) or 0)
+    monkeypatch.setattr(svm, "accuracy", lambda model, x, y: next(curve))
+    x, y = _blobs(40, 5, 2, seed=0)
+    fit = choose_and_fit(x, y, seed=0, grid=(1e-4, 1e-3, 1e-2, 1e-1, 1.0))
+    assert list(fit.val_accuracy) == [1e-4, 1e-3, 1e-2, 1e-1] and fit.c == 1e-3
+    assert tried == [1e-4, 1e-3, 1e-2, 1e-1, 1e-3]  # four on the fit part, then the refit on all
+    again = iter([0.5, 0.7, 0.6, 0.7, 0.6, 0.5])  # a tie resets the count: all five are tried
+    monkeypatch.setattr(svm, "accuracy", lambda model, x, y: next(again))
+    assert len(choose_and_fit(x, y, seed=0, grid=(1e-4, 1e-3, 1e-2, 1e-1, 1.0)).val_accuracy) == 5

@@ -27,6 +27,7 @@ from zerosum.errors import ConfigError
 C_GRID = (1e-4, 1e-3, 1e-2, 1e-1, 1.0)  # log-spaced; see `choose_and_fit` for why it stops at 1
 VAL_FRACTION = 0.2
 MAX_ITER = 2000
+PATIENCE = 2  # C values in a row below the best before the ascent stops
 
 
 def balanced_subset(labels: np.ndarray, n: int, seed: int, num_classes: int | None = None) -> np.ndarray:
@@ -125,21 +126,32 @@ def accuracy(model: Pipeline, x: np.ndarray, y: np.ndarray) -> float:
 
 
 def choose_and_fit(
-    x: np.ndarray, y: np.ndarray, seed: int, grid: tuple[float, ...] = C_GRID, max_iter: int = MAX_ITER
+    x: np.ndarray,
+    y: np.ndarray,
+    seed: int,
+    grid: tuple[float, ...] = C_GRID,
+    max_iter: int = MAX_ITER,
+    patience: int = PATIENCE,
 ) -> SvmFit:
     """Pick C on a held-out validation part of (x, y), then refit on all of (x, y) with it.
 
     Ties go to the smallest C (the most regularised model). With standardised features of a few thousand
-    dimensions the data are separable well below C = 1, and larger C only slows liblinear down.
+    dimensions the data are separable well below C = 1, and larger C only slows liblinear down. C is tried
+    from small to large and the ascent stops once `patience` C values in a row score below the best so far:
+    the fit time grows with C (at 10,000 CIFAR-10 images, from seconds to the better part of an hour) while the
+    validation curve has one peak; `val_accuracy` holds only the C values tried.
     """
     tic = time.perf_counter()
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y)
     fit, val = validation_split(y, seed)
-    scores, unconverged = {}, 0
+    scores, unconverged, worse = {}, 0, 0
     for c in sorted(grid):
         model = make_svm(c, len(fit), x.shape[1], max_iter)
         unconverged += _fit(model, x[fit], y[fit])
         scores[float(c)] = accuracy(model, x[val], y[val])
+        worse = worse + 1 if scores[float(c)] < max(scores.values()) else 0
+        if worse >= patience:
+            break
     best = max(scores, key=lambda c: (scores[c], -c))
     model = make_svm(best, *x.shape, max_iter)
     unconverged += _fit(model, x, y)
