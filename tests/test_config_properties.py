@@ -1,5 +1,5 @@
 """Property test over `--set` overrides: whatever a user types, the result is a valid RunConfig or a ConfigError
-with a one-line message, never another exception (issue 7, item 5)."""
+with a one-line message, never another exception."""
 
 from __future__ import annotations
 

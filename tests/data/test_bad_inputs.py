@@ -1,4 +1,4 @@
-"""Bad data and bad arguments (issue 7, item 5): each is a one-line error with exit code 2 (or a counted skip),
+"""Bad data and bad arguments: each is a one-line error with exit code 2 (or a counted skip),
 and a failed start leaves no run directory behind, nor touches an existing one."""
 
 from __future__ import annotations

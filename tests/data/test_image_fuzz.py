@@ -1,4 +1,4 @@
-"""Fuzz the image readers (issue 7, item 5): random, truncated and bit-flipped bytes give a valid uint8 image or a
+"""Fuzz the image readers: random, truncated and bit-flipped bytes give a valid uint8 image or a
 DataError naming the file, never another exception and never a hang."""
 
 from __future__ import annotations

@@ -143,7 +143,6 @@ def evaluate_features(
         "protocol": (
             f"each hidden D block max-pooled to {GRID}×{GRID}, concatenated, standardised; LinearSVC (squared hinge, "
             "L2) with C chosen on a class-balanced 20% of the labelled set (C ascending, stopped after 2 worse), "
-            "refitted on all of it; test accuracy on "
-            "the whole test split; mean ± sample std over seeds"
+            "refitted on all of it; test accuracy on the whole test split; mean ± sample std over seeds"
         ),
     }
