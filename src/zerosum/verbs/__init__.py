@@ -14,6 +14,12 @@ import pkgutil
 ORDER = ("sample", "interpolate", "arithmetic", "forget", "features", "complete", "export")
 
 
+def add_output_args(p: argparse.ArgumentParser, verb: str, what: str = "PNG") -> None:
+    """--out and --checkpoint, worded alike for every verb that draws a picture and writes its JSON beside it."""
+    p.add_argument("--out", help=f"{what} to write (default RUN_DIR/explore/{verb}.png); the JSON goes beside it")
+    p.add_argument("--checkpoint", default="latest", help="'latest', 'best', or a checkpoint path")
+
+
 def add_all(sub: argparse._SubParsersAction) -> None:
     """Add every verb module's subparser, the known ones in ORDER first."""
     found = [m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from zerosum.verbs import add_output_args
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -31,8 +33,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     bases.add_argument("--base", help="sheet ids of the bases to walk from (default: 4 random z from --seed)")
     bases.add_argument("--base-seeds", help="seeds whose z are the bases, e.g. 1,2,3")
     p.add_argument("--seed", type=int, default=0, help="seed of the noise (and of the default bases)")
-    p.add_argument("--out", help="PNG to write (default RUN_DIR/explore/arithmetic.png); the JSON goes beside it")
-    p.add_argument("--checkpoint", default="latest", help="'latest', 'best', or a checkpoint path")
+    add_output_args(p, "arithmetic")
     p.set_defaults(handler=_run)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from zerosum.verbs import add_output_args
+
 MASK_HELP = "center (25 %% hole), random (80 %% of pixels missing), left (left half), grid (checkerboard), lowres"
 
 
@@ -46,8 +48,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=True,
         help="also complete with mean-colour fill and OpenCV Telea, scored the same way (default on)",
     )
-    p.add_argument("--out", help="PNG to write (default RUN_DIR/explore/complete.png); the JSON goes beside it")
-    p.add_argument("--checkpoint", default="latest", help="'latest', 'best', or a checkpoint path")
+    add_output_args(p, "complete")
     p.set_defaults(handler=_run)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from zerosum.errors import ConfigError
+from zerosum.verbs import add_output_args
 
 VERB = "features"
 
@@ -40,9 +41,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--max-train", type=int, help="with --labels all: use a class-balanced subset of this many")
     p.add_argument("--epochs", type=int, default=30, help="baseline epochs at most (early-stopped; default 30)")
-    p.add_argument("--checkpoint", default="latest", help="'latest', 'best', or a checkpoint path")
     p.add_argument("--data-root", help="folder holding the dataset (searched first)")
-    p.add_argument("--out", help="picture to write (default RUN/explore/features.png); the JSON goes beside it")
+    add_output_args(p, "features", "picture")
     p.set_defaults(handler=_run)
 
 

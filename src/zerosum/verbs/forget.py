@@ -19,6 +19,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from zerosum.verbs import add_output_args
+
 FORMAT = """boxes.json:
   {"sheet": "sheet.npz",
    "boxes": {"12": [[x0, y0, x1, y1], ...], "30": []}}
@@ -46,8 +48,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--seed", type=int, default=1, help="seed of the held-out z and the fit (default 1); detect's sheet: seed + 1"
     )
-    p.add_argument("--out", help="PNG to write (default RUN_DIR/explore/forget.png); the JSON goes beside it")
-    p.add_argument("--checkpoint", default="latest", help="'latest', 'best', or a checkpoint path")
+    add_output_args(p, "forget")
     p.set_defaults(handler=_run)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from zerosum.verbs import add_output_args
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -29,8 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--data-root", help="folder holding the run's dataset, for --neighbours")
     p.add_argument("--seed", type=int, default=0, help="seed of the random pairs")
-    p.add_argument("--out", help="PNG to write (default RUN_DIR/explore/interpolate.png); the JSON goes beside it")
-    p.add_argument("--checkpoint", default="latest", help="'latest', 'best', or a checkpoint path")
+    add_output_args(p, "interpolate")
     p.set_defaults(handler=_run)
 
 
