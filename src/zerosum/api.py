@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from zerosum.config import DataInfo, RunConfig, resolve
@@ -9,6 +12,7 @@ from zerosum.data import load_dataset
 from zerosum.data.dataset import place
 from zerosum.errors import ConfigError
 from zerosum.evaluation import evaluate, list_metrics
+from zerosum.lock import RunLockedError, run_lock
 from zerosum.run import check_checkpoint_matches, check_new_run_dir, create_run_dir, read_config, write_config
 from zerosum.runtime import resolve_device, set_threads
 from zerosum.training import checkpoint, distributed
@@ -17,6 +21,7 @@ from zerosum.training.state import build_state
 from zerosum.training.trainer import Trainer, TrainResult
 
 __all__ = ["evaluate", "list_metrics", "make_config", "resume", "train"]  # evaluate: see zerosum.evaluation
+log = logging.getLogger(__name__)
 
 
 def make_config(
@@ -41,6 +46,22 @@ def _fresh_state(cfg: RunConfig, data, device, world):
     return build_state(cfg, tuple(data.shape), num_classes, len(data), pixel_mean, device, world, stats)
 
 
+@contextmanager
+def _run_lock(run_dir: Path, world: distributed.World) -> Iterator[None]:
+    """Rank 0 holds the run's lock (zerosum.lock); every rank learns whether it got it, so none waits on a rank
+    that gave up."""
+    with ExitStack() as stack:
+        error: RunLockedError | None = None
+        if world.is_main:
+            try:
+                stack.enter_context(run_lock(run_dir))
+            except RunLockedError as err:
+                error = err
+        if world.any(error is not None):
+            raise error or RunLockedError(f"{run_dir} is being trained by another process (rank 0 could not lock it)")
+        yield
+
+
 def train(
     preset: str | None = None,
     *,
@@ -50,7 +71,11 @@ def train(
     data_root: str | None = None,
     overwrite: bool = False,
 ) -> TrainResult:
-    """Train a new run. Everything a user can get wrong is checked before the run directory is created."""
+    """Train a new run. Everything a user can get wrong is checked before the run directory is created.
+
+    The run directory is locked (zerosum.lock) from its creation until training returns: a second trainer of the
+    same folder is refused with the first one's PID.
+    """
     cfg = config.model_copy(deep=True) if config is not None else make_config(preset, overrides, data_root)
     check_eval_config(cfg)  # names and dataset, before the data is loaded
     out = Path(out) if out is not None else Path("runs") / (cfg.preset or "run")
@@ -68,46 +93,94 @@ def train(
             raise ConfigError(f"model.conditional needs class labels but {name} has none; set model.conditional=false")
         state = _fresh_state(cfg, data, device, world)
         world.barrier()  # every rank has checked the folder before rank 0 creates it
-        run_dir = create_run_dir(out, cfg, overwrite) if world.is_main else out
-        return Trainer(cfg, data, state, run_dir, device).fit()
+        with _run_lock(out, world):
+            if world.is_main:
+                check_new_run_dir(out, overwrite)  # again, under the lock: another trainer may have started it
+            run_dir = create_run_dir(out, cfg, overwrite) if world.is_main else out
+            return Trainer(cfg, data, state, run_dir, device).fit()
     finally:
         distributed.teardown()
 
 
-def resume(run_dir: str | Path, *, overrides: list[str] | tuple[str, ...] = ()) -> TrainResult:
-    """Continue a run from its latest checkpoint, exactly as if it had never stopped.
+def _check_steps(cfg: RunConfig, step: int, path: Path) -> None:
+    """A run cannot be shortened below what its checkpoint has done: the config would no longer describe it."""
+    if cfg.train.steps < step:
+        raise ConfigError(
+            f"train.steps={cfg.train.steps} is below step {step} of {path.name}: a resumed run cannot be shortened; "
+            f"set train.steps to {step} or more, or resume from an older checkpoint with --checkpoint"
+        )
 
-    A run stopped before its first checkpoint starts again from step 0, as `train` would have started it.
 
-    Overrides may change bookkeeping and the step budget (e.g. `train.steps=20000`); changing the data or the
-    architecture is refused when the checkpoint is loaded.
+def resume(
+    run_dir: str | Path, *, overrides: list[str] | tuple[str, ...] = (), checkpoint_path: str | Path | None = None
+) -> TrainResult:
+    """Continue a run from its newest readable checkpoint (or `checkpoint_path`), exactly as if it had never stopped.
+
+    A run stopped before its first checkpoint starts again from step 0, as `train` would have started it. A damaged
+    newest checkpoint is skipped with a warning and renamed `*.damaged`; resuming from an older checkpoint than the
+    newest sets the newer ones aside (`*.superseded`), so `latest` never points past the resumed trajectory.
+
+    Overrides may change bookkeeping and raise the step budget (e.g. `train.steps=20000`); lowering it below the
+    checkpoint's step, or changing the data or the architecture, is refused.
     """
     run_dir = Path(run_dir)
     saved = read_config(run_dir)
     cfg = resolve(base=saved.model_dump(mode="json"), overrides=list(overrides))
     check_eval_config(cfg)
+    folder = run_dir / "checkpoints"
     world, device_name = distributed.setup(cfg.train.device)
     try:
-        distributed.check_batch(cfg.train.batch_size, world)
-        device = resolve_device(device_name)
-        set_threads(cfg.train.threads)
-        data = place(load_dataset(cfg.data), device)
-        if _data_info(data) != saved.data_info:
-            raise ConfigError(
-                f"the data of {run_dir} has changed since training ({cfg.data.name}); restore it to resume"
-            )
-        if checkpoint.latest(run_dir / "checkpoints") is None:  # stopped before its first checkpoint
-            state = _fresh_state(cfg, data, device, world)
-        else:
-            num_classes = data.num_classes if cfg.model.conditional else 0
-            state = build_state(cfg, tuple(data.shape), num_classes, len(data), device=device, world=world)
-            path = checkpoint.resolve(run_dir, "latest")
-            payload = checkpoint.load(path, map_location=device)
-            check_checkpoint_matches(payload, cfg, path)
-            state.load_state_dict(payload)
-        world.barrier()  # every rank has read the checkpoint before rank 0 may write the next one
-        if world.is_main:
-            write_config(run_dir, cfg)
-        return Trainer(cfg, data, state, run_dir, device).fit()
+        with _run_lock(run_dir, world):
+            distributed.check_batch(cfg.train.batch_size, world)
+            device = resolve_device(device_name)
+            if checkpoint_path is not None:
+                path = checkpoint.resolve(run_dir, checkpoint_path)
+                loaded = checkpoint.Loaded(path, checkpoint.load(path, map_location=device), [])
+            else:
+                loaded = checkpoint.load_newest_readable(folder, map_location=device)
+            if loaded is not None:
+                check_checkpoint_matches(loaded.state, cfg, loaded.path)
+                _check_steps(cfg, int(loaded.state["step"]), loaded.path)
+            if world.is_main:
+                _announce(run_dir, loaded)
+            set_threads(cfg.train.threads)
+            data = place(load_dataset(cfg.data), device)
+            if _data_info(data) != saved.data_info:
+                raise ConfigError(
+                    f"the data of {run_dir} has changed since training ({cfg.data.name}); restore it to resume"
+                )
+            if loaded is None:  # stopped before its first checkpoint
+                state = _fresh_state(cfg, data, device, world)
+            else:
+                num_classes = data.num_classes if cfg.model.conditional else 0
+                state = build_state(cfg, tuple(data.shape), num_classes, len(data), device=device, world=world)
+                state.load_state_dict(loaded.state)
+            world.barrier()  # every rank has read the checkpoint before rank 0 may write the next one
+            if world.is_main:
+                _set_aside(loaded, folder)
+                write_config(run_dir, cfg)
+            return Trainer(cfg, data, state, run_dir, device).fit()
     finally:
         distributed.teardown()
+
+
+def _announce(run_dir: Path, loaded: checkpoint.Loaded | None) -> None:
+    """Say where training resumes from, and which damaged checkpoints it skipped."""
+    if loaded is None:
+        log.info("resuming %s from step 0 (it stopped before its first checkpoint)", run_dir)
+        return
+    if loaded.warning():
+        log.warning("%s", loaded.warning())
+    log.info("resuming %s from step %d (checkpoint %s)", run_dir, loaded.state["step"], loaded.path)
+
+
+def _set_aside(loaded: checkpoint.Loaded | None, folder: Path) -> None:
+    """Rename the checkpoints that no longer describe the run, so neither `latest` nor pruning picks them."""
+    if loaded is None:
+        return
+    newer = [p for p in checkpoint.step_files(folder) if checkpoint.file_step(p) > int(loaded.state["step"])]
+    damaged = checkpoint.set_aside([p for p, _ in loaded.skipped if p != loaded.path], "damaged")
+    superseded = checkpoint.set_aside([p for p in newer if p.is_file()], "superseded")
+    for why, moved in (("damaged", damaged), ("newer than the resumed step", superseded)):
+        if moved:
+            log.warning("set aside %s checkpoints: %s", why, ", ".join(p.name for p in moved))

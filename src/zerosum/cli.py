@@ -29,7 +29,12 @@ def _parser() -> argparse.ArgumentParser:
         help="override a config value, e.g. --set train.steps=500 (repeatable)",
     )
     t.add_argument("--out", help="run directory to create (default runs/PRESET)")
-    t.add_argument("--resume", metavar="RUN_DIR", help="continue this run from its latest checkpoint")
+    t.add_argument("--resume", metavar="RUN_DIR", help="continue this run from its newest readable checkpoint")
+    t.add_argument(
+        "--checkpoint",
+        metavar="PATH",
+        help="with --resume: continue from this checkpoint (a path, or a name in RUN_DIR/checkpoints) instead",
+    )
     t.add_argument("--data-root", help="folder holding the dataset (searched first)")
     t.add_argument(
         "--skip-bad-images",
@@ -73,8 +78,10 @@ def _train(args: argparse.Namespace) -> int:
     if args.resume:
         if args.preset or args.out:
             raise zerosum.ConfigError("--resume continues a run as configured; drop --preset/--out (use --set)")
-        result = zerosum.resume(args.resume, overrides=args.overrides)
+        result = zerosum.resume(args.resume, overrides=args.overrides, checkpoint_path=args.checkpoint)
     else:
+        if args.checkpoint:
+            raise zerosum.ConfigError("--checkpoint chooses where --resume continues from; add --resume RUN_DIR")
         if not args.preset:
             raise zerosum.ConfigError("name a preset with --preset (see `zerosum presets`) or --resume RUN_DIR")
         result = zerosum.train(
@@ -83,13 +90,14 @@ def _train(args: argparse.Namespace) -> int:
     where = result.run_dir
     if result.rank != 0:  # under torchrun rank 0 speaks for all
         return 0 if result.status == "finished" else 128 + (result.signal or 15)
+    ran = f"{result.steps_run} steps" + (f" (from step {result.start_step})" if result.start_step else "")
     if result.status == "interrupted":
-        print(f"interrupted at step {result.step}; checkpoint saved: {result.checkpoint}")
+        print(f"interrupted at step {result.step} of {result.total_steps} after {ran}; checkpoint: {result.checkpoint}")
         local = os.environ.get("LOCAL_WORLD_SIZE")  # set by torchrun: processes on this machine
         launcher = f"torchrun --nproc_per_node {local} -m " if local else ""
         print(f"continue with: {launcher}zerosum train --resume {where}")
         return 128 + (result.signal or 2)  # the shell's convention for death by signal
-    print(f"finished {result.step} steps in {result.seconds:.0f} s → {where}")
+    print(f"finished: {ran} in {result.seconds:.0f} s, step {result.step} of {result.total_steps} → {where}")
     print(f"samples: {where / 'samples.png'}   losses: {where / 'loss.png'}   checkpoint: {result.checkpoint}")
     return 0
 

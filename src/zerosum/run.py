@@ -2,6 +2,7 @@
 
     config.yaml      fully resolved RunConfig (with data_info), enough to rebuild the models without the data
     checkpoints/     step_XXXXXXXX.pt (atomic) and latest.json
+    .lock            held by the process training the run (zerosum.lock); absent when none is
     samples/         fixed-noise preview grids; samples.png and loss.png at the top are the newest
     metrics.jsonl    one JSON object per logged step
     tb/              TensorBoard events
@@ -12,6 +13,7 @@ It also reads a generator export (`zerosum export`: safetensors + JSON, see expo
 
 from __future__ import annotations
 
+import logging
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,10 +25,12 @@ from torch import nn
 from zerosum.atomic import atomic_write_text
 from zerosum.config import DataInfo, ModelConfig, RunConfig, load_config_file, to_yaml
 from zerosum.errors import CheckpointError, ConfigError
+from zerosum.lock import LOCK_NAME
 from zerosum.models import build_models
 from zerosum.training import checkpoint
 
 CONFIG = "config.yaml"
+log = logging.getLogger(__name__)
 
 
 def is_run_dir(path: Path) -> bool:
@@ -36,7 +40,7 @@ def is_run_dir(path: Path) -> bool:
 def check_new_run_dir(out: Path, overwrite: bool) -> None:
     """Refuse to mix a new run into an existing folder, unless it is a run and `overwrite` says so."""
     out = Path(out)
-    if not out.exists() or (out.is_dir() and not any(out.iterdir())):
+    if not out.exists() or (out.is_dir() and not any(p.name != LOCK_NAME for p in out.iterdir())):
         return
     if not out.is_dir():
         raise ConfigError(f"--out {out} is a file; choose a folder for the run")
@@ -52,7 +56,10 @@ def check_new_run_dir(out: Path, overwrite: bool) -> None:
 def create_run_dir(out: Path, cfg: RunConfig, overwrite: bool) -> Path:
     out = Path(out)
     if overwrite and is_run_dir(out):
-        shutil.rmtree(out)
+        for child in out.iterdir():  # all but the lock this process holds
+            if child.name == LOCK_NAME:
+                continue
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
     (out / "checkpoints").mkdir(parents=True, exist_ok=True)
     (out / "samples").mkdir(exist_ok=True)
     write_config(out, cfg)
@@ -95,6 +102,18 @@ def check_checkpoint_matches(state: dict, cfg: RunConfig, path: Path) -> None:
             )
 
 
+def _load_checkpoint(run_dir: Path, which: str) -> tuple[Path, dict]:
+    """The chosen checkpoint; for 'latest', the newest one that loads, with a warning naming any skipped."""
+    if which == "latest":
+        loaded = checkpoint.load_newest_readable(run_dir / "checkpoints")
+        if loaded is not None:
+            if loaded.warning():
+                log.warning("%s", loaded.warning())
+            return loaded.path, loaded.state
+    path = checkpoint.resolve(run_dir, which)  # raises the "no checkpoint yet" error for an empty run
+    return path, checkpoint.load(path)
+
+
 @dataclass
 class Run:
     """A loaded run. D is None for a generator export (`zerosum export`), which ships G alone."""
@@ -127,8 +146,7 @@ def load_run(path: str | Path, checkpoint_name: str = "latest", device: str | to
             raise ConfigError(f"{path} is an export with one set of weights; drop --checkpoint {checkpoint_name}")
         return load_export(path, device)
     cfg = read_config(path)
-    ckpt_path = checkpoint.resolve(path, checkpoint_name)
-    state = checkpoint.load(ckpt_path)
+    ckpt_path, state = _load_checkpoint(path, checkpoint_name)
     check_checkpoint_matches(state, cfg, ckpt_path)
     info = cfg.data_info
     G, D = build_models(cfg.model, tuple(info.shape), info.num_classes if cfg.model.conditional else 0)

@@ -96,3 +96,79 @@ def test_a_run_stopped_before_its_first_checkpoint_starts_again_from_step_0(tmp_
         for name in ("straight", "stopped")
     ]
     assert logged[0] == logged[1]  # the old lines were rewound, not appended to
+
+
+def _checkpointed_run(tmp_path, steps=6, every=2):
+    run = tmp_path / "r"
+    zerosum.train("dcgan-mnist", overrides=[*TINY_DCGAN, f"train.steps={steps}", f"train.ckpt_every={every}"], out=run)
+    return run
+
+
+def test_resume_falls_back_past_a_truncated_latest_checkpoint(tmp_path, caplog):
+    run = _checkpointed_run(tmp_path)
+    folder = run / "checkpoints"
+    newest = folder / "step_00000006.pt"
+    newest.write_bytes(newest.read_bytes()[:1000])  # a partial copy
+    with caplog.at_level("INFO", logger="zerosum"):
+        result = zerosum.resume(run, overrides=["train.steps=8"])
+    assert result.start_step == 4 and result.step == 8
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("skipped unreadable step_00000006.pt" in w and "using step_00000004.pt" in w for w in warnings)
+    assert (folder / "step_00000006.pt.damaged").is_file()  # kept for inspection, out of the way
+    assert f"resuming {run} from step 4 (checkpoint {folder / 'step_00000004.pt'})" in caplog.text
+    assert checkpoint.latest(folder).name == "step_00000008.pt"
+
+
+def test_a_truncated_checkpoint_gives_a_whole_message_naming_the_file(tmp_path):
+    run = _checkpointed_run(tmp_path, steps=2)
+    path = run / "checkpoints" / "step_00000002.pt"
+    path.write_bytes(path.read_bytes()[:1000])
+    with pytest.raises(zerosum.CheckpointError) as err:
+        zerosum.resume(run, overrides=["train.steps=4"])
+    text = str(err.value)
+    assert str(path) in text and "truncated" in text and "\n" not in text
+    assert text.endswith("failed finding central directory)")  # torch's sentence, not cut in the middle
+
+
+def test_load_run_uses_the_newest_readable_checkpoint(tmp_path, caplog):
+    run = _checkpointed_run(tmp_path)
+    (run / "checkpoints" / "step_00000006.pt").write_bytes(b"")
+    with caplog.at_level("WARNING", logger="zerosum"):
+        assert zerosum.load_run(run).step == 4
+    assert "skipped unreadable step_00000006.pt" in caplog.text
+    assert (run / "checkpoints" / "step_00000006.pt").is_file()  # a reader renames nothing
+
+
+def test_resume_from_a_chosen_checkpoint_sets_the_newer_ones_aside(tmp_path):
+    run = _checkpointed_run(tmp_path)
+    straight = tmp_path / "straight"
+    zerosum.train("dcgan-mnist", overrides=[*TINY_DCGAN, "train.steps=6", "train.ckpt_every=2"], out=straight)
+    result = zerosum.resume(run, checkpoint_path=run / "checkpoints" / "step_00000002.pt")
+    assert (result.start_step, result.steps_run, result.step) == (2, 4, 6)
+    assert (run / "checkpoints" / "step_00000004.pt").is_file()  # retrained and saved again
+    assert (run / "checkpoints" / "step_00000006.pt.superseded").is_file()  # the old trajectory, kept aside
+    a, b = _weights(straight), _weights(run)
+    for name, tensor in a["G"].items():
+        assert torch.equal(tensor, b["G"][name])  # the same trajectory, replayed
+    steps = [json.loads(line)["step"] for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert steps == list(range(1, 7))
+
+
+def test_resume_refuses_to_shorten_a_run(tmp_path):
+    run = _checkpointed_run(tmp_path, steps=4)
+    before = (run / "config.yaml").read_text()
+    with pytest.raises(zerosum.ConfigError, match=r"train.steps=2 is below step 4 of step_00000004.pt"):
+        zerosum.resume(run, overrides=["train.steps=2"])
+    assert (run / "config.yaml").read_text() == before  # config.yaml still describes the checkpoint
+
+
+def test_train_cli_says_where_it_resumed_and_how_many_steps_it_ran(tmp_path, capsys):
+    from zerosum.cli import main
+
+    run = _checkpointed_run(tmp_path, steps=4)
+    assert main(["train", "--resume", str(run), "--set", "train.steps=6"]) == 0
+    out, err = capsys.readouterr()
+    assert f"resuming {run} from step 4 (checkpoint " in err
+    assert "finished: 2 steps (from step 4)" in out and "step 6 of 6" in out
+    assert main(["train", "--preset", "demo", "--checkpoint", "x.pt"]) == 2
+    assert "add --resume" in capsys.readouterr().err

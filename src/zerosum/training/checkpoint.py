@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -119,15 +120,81 @@ def resolve(run_dir: Path, which: str | os.PathLike = "latest") -> Path:
     raise CheckpointError(f"checkpoint {which!r} not found in {folder}; use 'latest', 'best' or a .pt path")
 
 
+def _first_sentence(text: str) -> str:
+    """The first sentence of a library's message, whole: torch appends paragraphs of advice to its reader errors."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    head, sep, _ = line.partition(". ")
+    return head.rstrip(".") if sep else line.rstrip(".")
+
+
 def load(path: Path, map_location: str | torch.device = "cpu") -> dict[str, Any]:
     """Load a checkpoint without unpickling arbitrary objects."""
+    path = Path(path)
     try:
         state = torch.load(path, map_location=map_location, weights_only=True)
     except FileNotFoundError:
         raise CheckpointError(f"checkpoint {path} does not exist") from None
     except Exception as err:  # any unpickling failure: the file is damaged or not ours
-        reason = str(err).strip().splitlines()[0][:160] if str(err).strip() else err.__class__.__name__
-        raise CheckpointError(f"cannot load checkpoint {path}: {reason} (corrupt, or not zerosum's)") from None
+        reason = _first_sentence(str(err)) or err.__class__.__name__
+        size = path.stat().st_size if path.is_file() else 0
+        raise CheckpointError(
+            f"cannot load checkpoint {path} ({size:,} bytes): it is truncated, damaged or not zerosum's ({reason})"
+        ) from None
     if not isinstance(state, dict) or state.get("format") != FORMAT:
         raise CheckpointError(f"{path} is not a zerosum checkpoint (format {FORMAT} expected)")
     return state
+
+
+@dataclass
+class Loaded:
+    """A checkpoint that loaded, and the newer ones that did not (each with its one-line reason)."""
+
+    path: Path
+    state: dict[str, Any]
+    skipped: list[tuple[Path, str]]
+
+    def warning(self) -> str | None:
+        """One line naming what was skipped, or None when the newest checkpoint loaded."""
+        if not self.skipped:
+            return None
+        names = ", ".join(p.name for p, _ in self.skipped)
+        return f"skipped unreadable {names} in {self.path.parent}; using {self.path.name} (step {self.state['step']})"
+
+
+def candidates(folder: Path) -> list[Path]:
+    """Checkpoints to try for 'latest', best first: the one `latest` points to, then step files newest first."""
+    order = [p for p in (latest(folder),) if p is not None]
+    order += [p for p in reversed(step_files(folder)) if p not in order]
+    return order
+
+
+def load_newest_readable(folder: Path, map_location: str | torch.device = "cpu") -> Loaded | None:
+    """The newest checkpoint that loads; None when the folder holds none.
+
+    A crash cannot truncate a checkpoint (saves are atomic), but a full disk on another tool's copy, a partial
+    transfer or a damaged disk can; training then goes on from the newest intact state instead of stopping.
+    """
+    skipped: list[tuple[Path, str]] = []
+    for path in candidates(folder):
+        try:
+            return Loaded(path, load(path, map_location), skipped)
+        except CheckpointError as err:
+            skipped.append((path, str(err)))
+    if skipped:
+        raise CheckpointError(
+            f"no readable checkpoint in {folder}: {skipped[0][1]}"
+            + (f" (and {len(skipped) - 1} older ones unreadable too)" if len(skipped) > 1 else "")
+        )
+    return None
+
+
+def set_aside(paths: list[Path], suffix: str) -> list[Path]:
+    """Rename step files out of the way (`step_X.pt` → `step_X.pt.SUFFIX`) so `latest`'s fallback and pruning no
+    longer see them; they are kept, not deleted."""
+    moved = []
+    for p in paths:
+        target = p.with_name(f"{p.name}.{suffix}")
+        if p.is_file():
+            p.replace(target)
+            moved.append(target)
+    return moved

@@ -36,6 +36,13 @@ class TrainResult:
     checkpoint: Path | None
     signal: int | None = None
     rank: int = 0  # under torchrun, only rank 0's result names the checkpoint
+    start_step: int = 0  # where this invocation began (0 for a new run, the checkpoint's step on resume)
+    total_steps: int = 0  # train.steps: the run's budget
+
+    @property
+    def steps_run(self) -> int:
+        """Steps this invocation trained."""
+        return self.step - self.start_step
 
 
 class _StopFlag:
@@ -135,6 +142,8 @@ class Trainer:
             checkpoint=saved,
             signal=stop.signum,
             rank=world.rank,
+            start_step=start,
+            total_steps=t.steps,
         )
 
     def _recover(self, verdict: divergence.Verdict, book: Logbook | None) -> Path | None:
