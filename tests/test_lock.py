@@ -26,9 +26,11 @@ def test_a_held_lock_refuses_a_second_holder_naming_the_pid(tmp_path):
     )  # fmt: skip
     try:
         assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(RunLockedError, match=rf"being trained by process {holder.pid} since") as err:
-            with run_lock(tmp_path / "r"):
-                pass
+        with (
+            pytest.raises(RunLockedError, match=rf"being trained by process {holder.pid} since") as err,
+            run_lock(tmp_path / "r"),
+        ):
+            pass
         assert "\n" not in str(err.value)
     finally:
         holder.kill()
@@ -87,3 +89,29 @@ def test_two_trainers_started_together_one_is_refused(tmp_path, how):
     steps = [json.loads(line)["step"] for line in (run / "metrics.jsonl").read_text().splitlines()]
     assert steps == list(range(1, 61))  # not interleaved
     assert len(list((run / "tb").iterdir())) == (1 if how == "train" else 2)  # one stream per invocation
+
+
+def test_aside_keeps_the_previous_run_with_what_was_added_to_it(tmp_path, caplog):
+    common = [*TINY_DCGAN, "train.steps=2", "train.ckpt_every=2"]
+    run = tmp_path / "demo"
+    zerosum.train("dcgan-mnist", overrides=common, out=run)
+    (run / "explore").mkdir()
+    (run / "explore" / "mine.png").write_bytes(b"x")
+    with caplog.at_level("INFO", logger="zerosum"):
+        zerosum.train("dcgan-mnist", overrides=common, out=run, aside=True)
+        zerosum.train("dcgan-mnist", overrides=common, out=run, aside=True)
+    assert (tmp_path / "demo.1" / "explore" / "mine.png").read_bytes() == b"x"
+    assert (tmp_path / "demo.2" / "config.yaml").is_file() and (run / "config.yaml").is_file()
+    assert not (run / "explore").exists()
+    assert f"moved the previous run at {run} aside to {tmp_path / 'demo.2'}" in caplog.text
+    with pytest.raises(zerosum.ConfigError, match="choose one"):
+        zerosum.train("dcgan-mnist", overrides=common, out=run, aside=True, overwrite=True)
+
+
+def test_make_demo_keeps_a_previous_demo_and_make_clean_keeps_runs():
+    def dry(target: str) -> str:
+        return subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+    demo = dry("demo")
+    assert "--aside" in demo and "--overwrite" not in demo
+    assert "runs" not in dry("clean")

@@ -13,7 +13,14 @@ from zerosum.data.dataset import place
 from zerosum.errors import ConfigError
 from zerosum.evaluation import evaluate, list_metrics
 from zerosum.lock import RunLockedError, run_lock
-from zerosum.run import check_checkpoint_matches, check_new_run_dir, create_run_dir, read_config, write_config
+from zerosum.run import (
+    check_checkpoint_matches,
+    check_new_run_dir,
+    create_run_dir,
+    read_config,
+    set_run_aside,
+    write_config,
+)
 from zerosum.runtime import resolve_device, set_threads
 from zerosum.training import checkpoint, distributed
 from zerosum.training.evaluator import check_eval_config
@@ -70,18 +77,24 @@ def train(
     config: RunConfig | None = None,
     data_root: str | None = None,
     overwrite: bool = False,
+    aside: bool = False,
 ) -> TrainResult:
     """Train a new run. Everything a user can get wrong is checked before the run directory is created.
+
+    An existing run at `out` is refused, replaced (`overwrite`), or moved to OUT.1, OUT.2, … (`aside`) with all
+    that was added to it (evaluations, explorations).
 
     The run directory is locked (zerosum.lock) from its creation until training returns: a second trainer of the
     same folder is refused with the first one's PID.
     """
+    if overwrite and aside:
+        raise ConfigError("--overwrite deletes the run at --out and --aside keeps it; choose one")
     cfg = config.model_copy(deep=True) if config is not None else make_config(preset, overrides, data_root)
     check_eval_config(cfg)  # names and dataset, before the data is loaded
     out = Path(out) if out is not None else Path("runs") / (cfg.preset or "run")
     world, device_name = distributed.setup(cfg.train.device)
     try:
-        check_new_run_dir(out, overwrite)
+        check_new_run_dir(out, overwrite, aside)
         distributed.check_batch(cfg.train.batch_size, world)
         device = resolve_device(device_name)
         set_threads(cfg.train.threads)
@@ -95,7 +108,10 @@ def train(
         world.barrier()  # every rank has checked the folder before rank 0 creates it
         with _run_lock(out, world):
             if world.is_main:
-                check_new_run_dir(out, overwrite)  # again, under the lock: another trainer may have started it
+                check_new_run_dir(out, overwrite, aside)  # again, under the lock: another trainer may have started it
+                moved = set_run_aside(out) if aside else None
+                if moved is not None:
+                    log.info("moved the previous run at %s aside to %s", out, moved)
             run_dir = create_run_dir(out, cfg, overwrite) if world.is_main else out
             return Trainer(cfg, data, state, run_dir, device).fit()
     finally:

@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
         "--set data.skip_bad=true, and kept by --resume",
     )
     t.add_argument("--overwrite", action="store_true", help="replace an existing run directory at --out")
+    t.add_argument(
+        "--aside",
+        action="store_true",
+        help="move an existing run at --out (with its eval/ and explore/) to OUT.1, OUT.2, … and start afresh",
+    )
 
     verbs.add_all(sub)  # sample and the explore verbs (interpolate, arithmetic, …)
 
@@ -59,7 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--budget", default="fast", help="fast (minutes on a CPU) or paper (the papers' budgets)")
     r.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="override a budget parameter")
     r.add_argument("--out", default="runs/reproduce", help="where the runs go (default runs/reproduce)")
-    r.add_argument("--docs", default="docs", help="folder of RESULTS.md and results/ (default docs)")
+    r.add_argument(
+        "--docs",
+        help="write the page and RESULTS.md into this folder (e.g. the repository's docs) instead of beside the runs",
+    )
+    r.add_argument("--force", action="store_true", help="with --docs: write pages even when --param changes a budget")
     r.add_argument("--data-root", help="folder holding the datasets (searched first)")
     r.add_argument("--fresh", action="store_true", help="retrain even where a finished run can be reused")
 
@@ -85,7 +94,12 @@ def _train(args: argparse.Namespace) -> int:
         if not args.preset:
             raise zerosum.ConfigError("name a preset with --preset (see `zerosum presets`) or --resume RUN_DIR")
         result = zerosum.train(
-            args.preset, overrides=args.overrides, out=args.out, data_root=args.data_root, overwrite=args.overwrite
+            args.preset,
+            overrides=args.overrides,
+            out=args.out,
+            data_root=args.data_root,
+            overwrite=args.overwrite,
+            aside=args.aside,
         )
     where = result.run_dir
     if result.rank != 0:  # under torchrun rank 0 speaks for all
@@ -143,9 +157,16 @@ def _reproduce(args: argparse.Namespace) -> int:
     names = [e.name for e in rep.experiments()] if args.name == "all" else [rep.get(args.name).name]
     for name in names:
         page = rep.reproduce(
-            name, args.budget, params=params, out=args.out, docs=args.docs, data_root=args.data_root, fresh=args.fresh
+            name,
+            args.budget,
+            params=params,
+            out=args.out,
+            docs=args.docs,
+            data_root=args.data_root,
+            fresh=args.fresh,
+            force=args.force,
         )
-        print(f"{name}: wrote {page} and {Path(args.docs) / 'RESULTS.md'}")
+        print(f"{name}: wrote {page} and {page.parent.parent / 'RESULTS.md'}")
     return 0
 
 

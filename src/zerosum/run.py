@@ -37,20 +37,44 @@ def is_run_dir(path: Path) -> bool:
     return (Path(path) / CONFIG).is_file()
 
 
-def check_new_run_dir(out: Path, overwrite: bool) -> None:
-    """Refuse to mix a new run into an existing folder, unless it is a run and `overwrite` says so."""
+def check_new_run_dir(out: Path, overwrite: bool, aside: bool = False) -> None:
+    """Refuse to mix a new run into an existing folder, unless it is a run and `overwrite` or `aside` says so."""
     out = Path(out)
     if not out.exists() or (out.is_dir() and not any(p.name != LOCK_NAME for p in out.iterdir())):
         return
     if not out.is_dir():
         raise ConfigError(f"--out {out} is a file; choose a folder for the run")
-    if not overwrite:
+    if not (overwrite or aside):
         raise ConfigError(
             f"{out} already holds files; continue it with `zerosum train --resume {out}`, "
-            "or pass --overwrite, or choose another --out"
+            "or pass --aside (keeps it) or --overwrite, or choose another --out"
         )
     if not is_run_dir(out):
-        raise ConfigError(f"{out} is not a zerosum run directory (no {CONFIG}); refusing to overwrite it")
+        raise ConfigError(f"{out} is not a zerosum run directory (no {CONFIG}); refusing to replace it")
+
+
+def aside_name(out: Path) -> Path:
+    """The first free OUT.1, OUT.2, … beside `out`."""
+    n = 1
+    while out.with_name(f"{out.name}.{n}").exists():
+        n += 1
+    return out.with_name(f"{out.name}.{n}")
+
+
+def set_run_aside(out: Path) -> Path | None:
+    """Move everything of the run at `out` (but the lock its new trainer holds) into OUT.N; None if it is empty.
+
+    Called under the run's lock, so no trainer is writing what is moved; each move is a rename on one filesystem.
+    """
+    out = Path(out)
+    children = [c for c in out.iterdir() if c.name != LOCK_NAME] if out.is_dir() else []
+    if not children:
+        return None
+    target = aside_name(out)
+    target.mkdir()
+    for child in children:
+        child.rename(target / child.name)
+    return target
 
 
 def create_run_dir(out: Path, cfg: RunConfig, overwrite: bool) -> Path:

@@ -251,5 +251,5 @@ def test_skip_bad_images_flag_is_kept_by_the_run_and_its_resume(tmp_path, capsys
     assert read_config(out).data.skip_bad is True
     capsys.readouterr()
     assert main(["train", "--resume", str(out), "--set", "train.steps=2"]) == 0  # no flag: the run remembers it
-    assert "finished 2 steps" in capsys.readouterr().out
+    assert "finished: 2 steps in" in capsys.readouterr().out
     assert read_config(out).data.skip_bad is True

@@ -21,7 +21,15 @@ def test_variants_rows_against_the_baseline(tmp_path, monkeypatch):
     params = {"steps": 3, "variants": ["lr-1e-3", "baseline", "no-batchnorm", "bogus"], "base": TINY,
               "metrics": ["fake_fd", "fake_pixel"]}  # fmt: skip
     with fake_metric("fake_fd", fd, higher_is_better=False), fake_metric("fake_pixel", mean_pixel):
-        reproduce("dcgan-ablation", "fast", params=params, out=tmp_path / "runs", docs=tmp_path / "docs", quiet=True)
+        reproduce(
+            "dcgan-ablation",
+            "fast",
+            params=params,
+            out=tmp_path / "runs",
+            docs=tmp_path / "docs",
+            force=True,
+            quiet=True,
+        )
     budget = json.loads((tmp_path / "docs/results/dcgan-ablation.json").read_text())["budgets"]["fast"]
     rows = {r["metric"]: r for r in budget["rows"]}
     base, lr = rows[ablation.VARIANTS["baseline"][0]], rows["lr = 1e-3 (G and D)"]
@@ -39,6 +47,8 @@ def test_variants_rows_against_the_baseline(tmp_path, monkeypatch):
 
 def test_variant_list_is_checked(tmp_path):
     with pytest.raises(ConfigError, match="unknown"):
-        reproduce("dcgan-ablation", params={"variants": ["baseline", "beta1-0.8"]}, out=tmp_path, docs=tmp_path)
+        reproduce(
+            "dcgan-ablation", params={"variants": ["baseline", "beta1-0.8"]}, out=tmp_path, docs=tmp_path, force=True
+        )
     with pytest.raises(ConfigError, match="must include baseline"):
-        reproduce("dcgan-ablation", params={"variants": ["lr-1e-3"]}, out=tmp_path, docs=tmp_path)
+        reproduce("dcgan-ablation", params={"variants": ["lr-1e-3"]}, out=tmp_path, docs=tmp_path, force=True)

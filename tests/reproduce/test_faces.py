@@ -27,7 +27,9 @@ def test_dcgan_faces_end_to_end(tmp_path):
     if not os.environ.get("ZEROSUM_DATA"):
         pytest.skip("needs the Olivetti faces because ZEROSUM_DATA is unset")
     params = {"steps": 3, "ngf": 8, "ndf": 8, "samples": 40}
-    reproduce("dcgan-faces", "fast", params=params, out=tmp_path / "runs", docs=tmp_path / "docs", quiet=True)
+    reproduce(
+        "dcgan-faces", "fast", params=params, out=tmp_path / "runs", docs=tmp_path / "docs", force=True, quiet=True
+    )
     record = json.loads((tmp_path / "docs/results/dcgan-faces.json").read_text())["budgets"]["fast"]
     ratio_row, share_row = record["rows"]
     assert ratio_row["met"] is None and share_row["met"] is None

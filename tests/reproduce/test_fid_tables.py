@@ -58,7 +58,15 @@ def test_mnist_fast_then_paper_rows_text_and_figure(tmp_path, monkeypatch):
 def test_cifar10_fast_has_no_target_and_says_jpeg(tmp_path, data_root):
     params = {"steps": 2, "overrides": TINY, "metric": "mean_pixel_cifar", "extras": []}
     with fake_metric("mean_pixel_cifar", mean_pixel):
-        reproduce("dcgan-cifar10", "fast", params=params, out=tmp_path / "runs", docs=tmp_path / "docs", quiet=True)
+        reproduce(
+            "dcgan-cifar10",
+            "fast",
+            params=params,
+            out=tmp_path / "runs",
+            docs=tmp_path / "docs",
+            force=True,
+            quiet=True,
+        )
     [row] = _record(tmp_path, "dcgan-cifar10")["fast"]["rows"]
     assert row["met"] is None and row["target"] == "—" and "JPEG re-encoded, indicative only" in row["note"]
     assert row["anchor"] == "37.7 (DCGAN, TTUR paper); 49.0 (StudioGAN DCGAN)"

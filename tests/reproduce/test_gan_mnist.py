@@ -21,7 +21,7 @@ def few_samples(monkeypatch):
 
 
 def test_rows_figures_and_training_split(tmp_path, few_samples):
-    reproduce("gan-mnist", "fast", params=TINY, out=tmp_path / "runs", docs=tmp_path / "docs", quiet=True)
+    reproduce("gan-mnist", "fast", params=TINY, out=tmp_path / "runs", docs=tmp_path / "docs", force=True, quiet=True)
     record = json.loads((tmp_path / "docs/results/gan-mnist.json").read_text())["budgets"]["fast"]
     runs = tmp_path / "runs/fast/gan-mnist"
     gan_row, dcgan_row, real_row = record["rows"]

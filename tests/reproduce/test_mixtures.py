@@ -12,7 +12,7 @@ from zerosum.reproduce import reproduce
 @pytest.mark.parametrize("name,k", [("ring-8", 8), ("grid-25", 25)])
 def test_coverage_over_seeds(tmp_path, name, k):
     params = {"seeds": 2, "steps": 20, "recipe": ["model.pack=2", "train.sample_every=1000"]}
-    reproduce(name, "fast", params=params, out=tmp_path / "runs", docs=tmp_path / "docs", quiet=True)
+    reproduce(name, "fast", params=params, out=tmp_path / "runs", docs=tmp_path / "docs", force=True, quiet=True)
     record = json.loads((tmp_path / f"docs/results/{name}.json").read_text())["budgets"]["fast"]
     runs = sorted(p.name for p in (tmp_path / "runs/fast" / name).iterdir() if p.name.startswith("seed"))
     assert runs == ["seed0", "seed1"]

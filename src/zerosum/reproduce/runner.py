@@ -33,12 +33,17 @@ def reproduce(
     *,
     params: dict[str, Any] | None = None,
     out: str | Path = "runs/reproduce",
-    docs: str | Path = "docs",
+    docs: str | Path | None = None,
     data_root: str | None = None,
     fresh: bool = False,
     quiet: bool = False,
+    force: bool = False,
 ) -> Path:
-    """Train, evaluate and write docs/results/NAME.md for one experiment; returns the page's path.
+    """Train, evaluate and write DOCS/results/NAME.md for one experiment; returns the page's path.
+
+    The pages go beside the runs (`out`) unless `docs` names another folder, such as the repository's docs/: a
+    reproduction never rewrites published pages unless asked. Into `docs`, a budget changed by `params` is
+    refused unless `force`, so a throwaway trial cannot replace a row measured with the budget's own settings.
 
     `params` overrides the budget's parameters (each experiment lists them in `zerosum reproduce --list`); the
     page's command names every override, so the numbers stay traceable to what produced them.
@@ -50,6 +55,13 @@ def reproduce(
     if unknown:
         known = ", ".join(exp.budgets[budget])
         raise ConfigError(f"{name} has no parameter {', '.join(unknown)}; its parameters are: {known}")
+    changed = [k for k, v in params.items() if exp.budgets[budget][k] != v]
+    if docs is not None and changed and not force:
+        raise ConfigError(
+            f"--param {', '.join(changed)} changes the {budget} budget, and --docs {docs} holds the budget's own "
+            "numbers; drop --docs to write the page beside the runs, or add --force to replace the published page"
+        )
+    docs = Path(out) if docs is None else Path(docs)
     merged = {**exp.budgets[budget], **params}
     job = Job(exp, budget, merged, Path(out) / budget / name, data_root=data_root, fresh=fresh, quiet=quiet)
     job.out.mkdir(parents=True, exist_ok=True)
