@@ -10,6 +10,8 @@ from pathlib import Path
 from zerosum.config import DataInfo, RunConfig, resolve
 from zerosum.data import load_dataset
 from zerosum.data.dataset import place
+from zerosum.data.sources import check_root
+from zerosum.data.summary import data_summary
 from zerosum.errors import ConfigError
 from zerosum.evaluation import evaluate, list_metrics
 from zerosum.lock import RunLockedError, run_lock
@@ -37,12 +39,26 @@ def make_config(
     """A validated config from a preset and `key=value` overrides."""
     cfg = resolve(preset, list(overrides))
     if data_root is not None:
+        check_root(data_root)
         cfg.data.root = str(data_root)
     return cfg
 
 
 def _data_info(data) -> DataInfo:
     return DataInfo(kind=data.kind, shape=list(data.shape), num_classes=data.num_classes, classes=list(data.classes))
+
+
+def _fit_batch(cfg: RunConfig, n: int, world: distributed.World) -> None:
+    """`train.fit_batch`: lower the batch to the dataset's size (a multiple of the ranks), recorded in the run's
+    config so a resume uses the same batches."""
+    t = cfg.train
+    if not t.fit_batch or n >= t.batch_size:
+        return
+    unit = world.size * cfg.model.pack  # every rank gets whole packs
+    fitted = max(n // unit * unit, unit)
+    if world.is_main:
+        log.info("the data holds %d items: train.batch_size lowered from %d to %d", n, t.batch_size, fitted)
+    t.batch_size = fitted
 
 
 def _fresh_state(cfg: RunConfig, data, device, world):
@@ -99,6 +115,9 @@ def train(
         device = resolve_device(device_name)
         set_threads(cfg.train.threads)
         data = place(load_dataset(cfg.data), device)
+        if world.is_main:
+            log.info("data: %s", data_summary(data))
+        _fit_batch(cfg, len(data), world)
         cfg.data_info = _data_info(data)
         check_eval_config(cfg)  # again, now that the samples' shape is known
         if cfg.model.conditional and data.num_classes < 2:
@@ -161,6 +180,8 @@ def resume(
                 _announce(run_dir, loaded)
             set_threads(cfg.train.threads)
             data = place(load_dataset(cfg.data), device)
+            if world.is_main:
+                log.info("data: %s", data_summary(data))
             if _data_info(data) != saved.data_info:
                 raise ConfigError(
                     f"the data of {run_dir} has changed since training ({cfg.data.name}); restore it to resume"

@@ -90,6 +90,9 @@ class TrainConfig(_Section):
     seed: int = 0
     steps: int = Field(1000, ge=1, description="generator updates (iterations of Algorithm 1)")
     batch_size: int = Field(128, ge=1)
+    fit_batch: bool = Field(
+        False, description="a dataset smaller than batch_size trains with batches of the whole set (own folders)"
+    )
     d_steps: int = Field(1, ge=1, description="k: discriminator updates per generator update")
     loss: Literal["minimax", "nonsaturating", "hinge"] = "nonsaturating"
     optimizer: Literal["adam", "sgd"] = "adam"

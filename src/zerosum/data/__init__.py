@@ -16,6 +16,7 @@ from zerosum.data import objects, sources, stacked
 from zerosum.data.archive import TAR_EXTS, is_archive
 from zerosum.data.dataset import ImageSet, PointSet
 from zerosum.data.registry import SPECS, load_folder_path
+from zerosum.data.summary import upscale_warning
 from zerosum.data.toy import TOYS
 from zerosum.errors import DataError
 
@@ -80,6 +81,9 @@ def load_dataset(cfg: DataConfig) -> ImageSet | PointSet:
         )
     if result.skipped:
         log.warning("%s: skipped %d unreadable image file(s)", result.name, result.skipped)
+    warning = upscale_warning(result)
+    if warning:
+        log.warning("%s", warning)
     return result
 
 

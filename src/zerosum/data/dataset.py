@@ -39,7 +39,8 @@ class ImageSet:
     """Images as uint8 N×C×H×W with int64 labels; `classes` is () when the set is unlabeled.
 
     `source` says where the bytes came from (for `zerosum data` and run reports); `skipped` counts unreadable
-    files that were left out because the caller asked for `skip_bad`.
+    files that were left out because the caller asked for `skip_bad`; `original` counts the decoded files' (H, W, C)
+    before they were shaped, for the summary and the upscaling warning of data/summary.py (None: not recorded).
     """
 
     images: torch.Tensor
@@ -48,6 +49,7 @@ class ImageSet:
     name: str
     source: str = ""
     skipped: int = 0
+    original: dict[tuple[int, int, int], int] | None = None
     kind: ClassVar[str] = "image"
 
     def __post_init__(self) -> None:

@@ -21,6 +21,7 @@ import torch
 
 from zerosum.data import decode as dec
 from zerosum.data.archive import IMAGE_EXTS, is_archive, scan
+from zerosum.data.summary import count_shapes
 from zerosum.data.transforms import prepare
 from zerosum.errors import DataError
 
@@ -36,6 +37,7 @@ class Loaded:
     classes: tuple[str, ...]
     names: list[str]
     skipped: int
+    original: dict[tuple[int, int, int], int]  # (H, W, C) of the decoded files → count
 
 
 def natural_key(text: str) -> list:
@@ -176,4 +178,4 @@ def read_images(
         raise DataError(f"{path} has no readable images for split {split!r} ({skipped} unreadable); check the files")
     images = to_tensor(arrays, channels, size, mode, str(path))
     lab = torch.tensor([labels[n] for n in names], dtype=torch.int64)
-    return Loaded(images, lab, classes, names, skipped)
+    return Loaded(images, lab, classes, names, skipped, count_shapes(arrays))

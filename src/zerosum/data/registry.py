@@ -59,9 +59,16 @@ class Spec:
     remotes: tuple[Remote, ...] = field(default_factory=tuple)
 
 
-def _make_set(spec: Spec, images: torch.Tensor, labels, classes, found: Found, skipped: int = 0) -> ImageSet:
+def _make_set(
+    spec: Spec, images: torch.Tensor, labels, classes, found: Found, skipped: int = 0, original=None
+) -> ImageSet:
     labels = torch.as_tensor(labels, dtype=torch.int64)
-    return ImageSet(images, labels, classes, spec.name, f"{found.source}: {found.path}", skipped)
+    return ImageSet(images, labels, classes, spec.name, f"{found.source}: {found.path}", skipped, original)
+
+
+def _nchw_shapes(x: torch.Tensor) -> dict[tuple[int, int, int], int]:
+    n, c, h, w = x.shape
+    return {(int(h), int(w), int(c)): int(n)}
 
 
 def _splits(split: str) -> tuple[str, ...]:
@@ -78,8 +85,9 @@ def load_idx(spec: Spec, found: Found, cfg: DataConfig, skip_bad: bool) -> Image
         labels.append(y)
         left = None if left is None else left - len(y)
     x = torch.from_numpy(np.concatenate(images))[:, None]
+    original = _nchw_shapes(x)
     x = prepare(x, cfg.channels, cfg.size, cfg.resize)
-    return _make_set(spec, x, np.concatenate(labels), spec.classes, found)
+    return _make_set(spec, x, np.concatenate(labels), spec.classes, found, original=original)
 
 
 def load_cifar(spec: Spec, found: Found, cfg: DataConfig, skip_bad: bool) -> ImageSet:
@@ -87,13 +95,14 @@ def load_cifar(spec: Spec, found: Found, cfg: DataConfig, skip_bad: bool) -> Ima
         x, y = cifar.read_pickles(found.path, cfg.split)
         if cfg.limit is not None:
             x, y = x[: cfg.limit], y[: cfg.limit]
-        images = prepare(torch.from_numpy(np.ascontiguousarray(x)), cfg.channels, cfg.size, cfg.resize)
-        return _make_set(spec, images, y, spec.classes, found)
+        raw = torch.from_numpy(np.ascontiguousarray(x))
+        images = prepare(raw, cfg.channels, cfg.size, cfg.resize)
+        return _make_set(spec, images, y, spec.classes, found, original=_nchw_shapes(raw))
     got = read_images(
         found.path, split=cfg.split, channels=cfg.channels, size=cfg.size, mode=cfg.resize, limit=cfg.limit,
         skip_bad=skip_bad, class_order=spec.classes,
     )  # fmt: skip
-    return _make_set(spec, got.images, got.labels, got.classes, found, got.skipped)
+    return _make_set(spec, got.images, got.labels, got.classes, found, got.skipped, got.original)
 
 
 _SUBJECT = re.compile(r"^s(\d+)_\d+\.\w+$", re.IGNORECASE)
@@ -127,7 +136,7 @@ def load_olivetti(spec: Spec, found: Found, cfg: DataConfig, skip_bad: bool) -> 
     )  # fmt: skip
     if not got.classes:
         raise DataError(f"{found.path} is not laid out as Olivetti faces (sSS_KK.png or sNN/ folders); use 'folder'")
-    return _make_set(spec, got.images, got.labels, got.classes, found, got.skipped)
+    return _make_set(spec, got.images, got.labels, got.classes, found, got.skipped, got.original)
 
 
 def load_folder_path(path: Path, cfg: DataConfig, skip_bad: bool, name: str) -> ImageSet:
@@ -136,7 +145,7 @@ def load_folder_path(path: Path, cfg: DataConfig, skip_bad: bool, name: str) -> 
         path, split=cfg.split, channels=cfg.channels, size=cfg.size, mode=cfg.resize, limit=cfg.limit,
         skip_bad=skip_bad,
     )  # fmt: skip
-    return ImageSet(got.images, got.labels, got.classes, name, f"folder: {path}", got.skipped)
+    return ImageSet(got.images, got.labels, got.classes, name, f"folder: {path}", got.skipped, got.original)
 
 
 def _probe_cifar(path: Path) -> Path | None:

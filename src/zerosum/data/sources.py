@@ -68,8 +68,15 @@ def builtin_dir(name: str) -> Path | None:
     return path if path.is_dir() else None
 
 
+def check_root(root: str | os.PathLike | None) -> None:
+    """A `--data-root` that does not exist is a typo, not a place to skip: say so instead of searching on."""
+    if root and not Path(root).expanduser().exists():
+        raise DataError(f"--data-root {root} does not exist; give an existing folder (or .zip/.tar) of datasets")
+
+
 def places(name: str, root: str | None, aliases: Sequence[str] = ()) -> list[Place]:
     """Every folder that may hold `name`, in search order; names in `aliases` are tried after `name`."""
+    check_root(root)
     names = [name, *[a for a in aliases if a != name]]
     out: list[Place] = []
     if root:

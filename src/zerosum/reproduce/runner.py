@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from zerosum.data.sources import check_root
 from zerosum.errors import ConfigError
 from zerosum.reproduce.job import Job
 from zerosum.reproduce.registry import check_budget, get
@@ -61,6 +62,7 @@ def reproduce(
             f"--param {', '.join(changed)} changes the {budget} budget, and --docs {docs} holds the budget's own "
             "numbers; drop --docs to write the page beside the runs, or add --force to replace the published page"
         )
+    check_root(data_root)
     docs = Path(out) if docs is None else Path(docs)
     merged = {**exp.budgets[budget], **params}
     job = Job(exp, budget, merged, Path(out) / budget / name, data_root=data_root, fresh=fresh, quiet=quiet)
