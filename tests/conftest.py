@@ -76,3 +76,36 @@ def tiny_run_28(tmp_path_factory) -> Path:
     over = [o for o in TINY_DCGAN if not o.startswith("data.size")]
     zerosum.train("dcgan-mnist", overrides=[*over, "data.size=28", "train.steps=2"], out=out)
     return out
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _quiet_progress():
+    """Progress output depends on timing; tests (and session fixtures) stay quiet unless they use `show_progress`."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ZEROSUM_PROGRESS", "0")
+        yield
+
+
+@pytest.fixture
+def show_progress(monkeypatch):
+    """Progress on, shown from the first unit of work and at every 5% (no 2-second delay, no gap between lines)."""
+    from zerosum import progress
+
+    monkeypatch.setenv("ZEROSUM_PROGRESS", "1")
+    monkeypatch.delenv("RANK", raising=False)
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    monkeypatch.setattr(progress, "MIN_GAP", 0.0)
+
+
+@pytest.fixture(scope="session")
+def named_run(tmp_path_factory) -> Path:
+    """A 1-step conditional DCGAN on a folder of classes cat, dog, fox (recorded in config.yaml's data_info)."""
+    import zerosum
+    from tests.data.helpers import labeled_files, write_files
+
+    base = tmp_path_factory.mktemp("named_run")
+    data = write_files(base / "data", labeled_files({"cat": 10, "dog": 100, "fox": 200}, per_class=4))
+    over = [o for o in TINY_DCGAN if not o.startswith("data.limit")]
+    over += ["train.batch_size=4", "train.steps=1", "train.ema=0", "train.r1_gamma=0", "model.conditional=true"]
+    zerosum.train("dcgan-folder", overrides=[*over, f"data.name={data}"], out=base / "run")
+    return base / "run"

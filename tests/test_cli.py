@@ -139,3 +139,11 @@ def test_metrics_lists_the_protocols(capsys):
     line = next(x for x in out.splitlines() if x.startswith("fd_lenet "))
     assert "lower is better" in line and "mnist" in line
     assert "comparable to:" in out and "confident_lenet" in out
+
+
+def test_version_prints_the_installed_version_and_exits_0():
+    from importlib.metadata import version
+
+    proc = run_cli("--version")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"zerosum {version('zerosum')}" == f"zerosum {zerosum.__version__}"

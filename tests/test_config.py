@@ -62,3 +62,41 @@ def test_yaml_round_trip_is_lossless():
     import yaml
 
     assert validate(yaml.safe_load(to_yaml(cfg))) == cfg
+
+
+def test_a_yaml_syntax_error_in_a_runs_config_names_its_line_and_column(tmp_path, capsys):
+    from zerosum.cli import main
+
+    run = tmp_path / "run"
+    run.mkdir()
+    text = to_yaml(resolve("demo"))
+    (run / "config.yaml").write_text(text.replace("train:\n", "train:\n  steps: @3\n", 1))
+    line = text.splitlines().index("train:") + 2  # counted from 1, like an editor
+    assert main(["sample", str(run)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"zerosum: error: {run / 'config.yaml'}: YAML syntax error at line {line}, column 10: "
+        "found character '@' that cannot start any token; fix the file or restore it"
+    ]
+
+
+def test_an_unclosed_quote_names_where_it_opened(tmp_path):
+    from zerosum.config import load_config_file
+
+    path = tmp_path / "config.yaml"
+    path.write_text('train:\n  steps: 3\n  device: "cpu\n')
+    with pytest.raises(ConfigError) as err:
+        load_config_file(path)
+    assert str(err.value) == (
+        f"{path}: YAML syntax error at line 4, column 1: found unexpected end of stream "
+        "(while scanning a quoted scalar at line 3, column 11); fix the file or restore it"
+    )
+
+
+def test_a_config_that_is_not_text_is_one_line(tmp_path):
+    from zerosum.config import load_config_file
+
+    path = tmp_path / "config.yaml"
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(ConfigError, match="config.yaml: cannot read the run's config"):
+        load_config_file(path)

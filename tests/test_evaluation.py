@@ -155,3 +155,21 @@ def test_a_real_protocol_end_to_end_from_the_command_line(tmp_path, capsys):
     assert record["step"] == 20 and record["details"]["n_samples"] == 2500 and record["details"]["n_modes"] == 8
     assert 0 <= record["value"] <= 8 and 0.0 <= record["details"]["high_quality"] <= 1.0
     assert "modes_ring8" in capsys.readouterr().out
+
+
+def test_evaluate_takes_a_run_or_its_path_like_sample(run_dir, mean_px, tmp_path):
+    from zerosum.export import export_generator
+
+    by_path = zerosum.evaluate(run_dir, "mean_px", seed=5)["mean_px"]
+    run = zerosum.load_run(run_dir, "step_00000002.pt")
+    by_run = zerosum.evaluate(run, "mean_px", seed=5)["mean_px"]
+    assert by_run["step"] == 2 and by_run["checkpoint"] == "checkpoints/step_00000002.pt"
+    assert by_run["value"] == zerosum.evaluate(run_dir, "mean_px", "step_00000002.pt", seed=5)["mean_px"]["value"]
+    assert by_run["value"] != by_path["value"]
+    with pytest.raises(zerosum.ConfigError, match="loaded already"):
+        zerosum.evaluate(run, "mean_px", checkpoint="latest")
+    with pytest.raises(zerosum.ConfigError, match="unknown metric"):
+        zerosum.evaluate(run, "nope")
+    export = export_generator(zerosum.load_run(run_dir), tmp_path / "export")
+    from_export = zerosum.evaluate(export, "mean_px", seed=5)["mean_px"]
+    assert from_export["value"] == pytest.approx(by_path["value"]) and (export / "eval" / "mean_px.json").is_file()

@@ -10,12 +10,14 @@ from pathlib import Path
 
 from zerosum import verbs
 from zerosum.errors import ZerosumError, one_line
+from zerosum.version import VERSION
 
 EXIT_USAGE = 2
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="zerosum", description="Train, sample and inspect GANs.")
+    p.add_argument("--version", action="version", version=f"zerosum {VERSION}")
     sub = p.add_subparsers(dest="verb", required=True, metavar="VERB")
 
     t = sub.add_parser("train", help="train a GAN from a preset (or resume a run)")
@@ -104,7 +106,8 @@ def _train(args: argparse.Namespace) -> int:
     where = result.run_dir
     if result.rank != 0:  # under torchrun rank 0 speaks for all
         return 0 if result.status == "finished" else 128 + (result.signal or 15)
-    ran = f"{result.steps_run} steps" + (f" (from step {result.start_step})" if result.start_step else "")
+    ran = f"{result.steps_run} step{'' if result.steps_run == 1 else 's'}"
+    ran += f" (from step {result.start_step})" if result.start_step else ""
     if result.status == "interrupted":
         print(f"interrupted at step {result.step} of {result.total_steps} after {ran}; checkpoint: {result.checkpoint}")
         local = os.environ.get("LOCAL_WORLD_SIZE")  # set by torchrun: processes on this machine
@@ -184,12 +187,15 @@ def _metrics(args: argparse.Namespace) -> int:
 
 
 def _presets(args: argparse.Namespace) -> int:
-    from zerosum.config import describe_presets
+    from zerosum.timings import preset_rows
 
-    rows = describe_presets()
-    width = max(len(n) for n, _ in rows)
-    for name, text in rows:
-        print(f"{name:<{width}}  {text}")
+    rows = preset_rows()
+    width = max(len(r.name) for r in rows)
+    for r in rows:
+        print(f"{r.name:<{width}}  {r.steps:>7,} steps  {r.time_text:>12}  {r.description}")
+    measured = sorted({(r.hardware, r.date) for r in rows if r.minutes is not None})
+    for hardware, date in measured:  # where the times come from: they hold for that machine
+        print(f"times: a whole run (steps, previews, checkpoints) measured on {hardware}, {date}")
     return 0
 
 
@@ -230,9 +236,10 @@ def _progress_logs() -> logging.Handler:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    """Run one verb. Heavy imports (torch) happen inside the handlers, so Ctrl-C while they load is one line."""
     log_handler = _progress_logs()
     try:
+        args = _parser().parse_args(argv)
         verb = getattr(args, "handler", None) or VERBS[args.verb]
         return verb(args)
     except ZerosumError as err:

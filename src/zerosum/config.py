@@ -280,10 +280,25 @@ def to_yaml(cfg: RunConfig) -> str:
     return yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False)
 
 
+def _at(mark: Any) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}"  # yaml counts from 0, editors from 1
+
+
+def _yaml_syntax(path: Path, err: yaml.MarkedYAMLError) -> str:
+    """Where the parser stopped and why, so a hand-edited config can be fixed without guessing."""
+    where = f"at {_at(err.problem_mark)}" if err.problem_mark else "somewhere"
+    text = f"{path}: YAML syntax error {where}: {err.problem or 'unreadable'}"
+    if err.context and err.context_mark and err.problem_mark and err.context_mark.line != err.problem_mark.line:
+        text += f" ({err.context} at {_at(err.context_mark)})"  # e.g. the opening quote that never closes
+    return f"{text}; fix the file or restore it"
+
+
 def load_config_file(path: Path) -> RunConfig:
     try:
         raw = yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError) as err:
+    except yaml.MarkedYAMLError as err:
+        raise ConfigError(_yaml_syntax(path, err)) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         reason = err.__class__.__name__
         raise ConfigError(f"{path}: cannot read the run's config ({reason}); is it a run directory?") from None
     return validate(raw, origin=str(path))

@@ -25,7 +25,7 @@ from torch import Tensor
 from zerosum.atomic import atomic_write_text
 from zerosum.errors import CheckpointError, ConfigError
 from zerosum.metrics import REGISTRY, EvalContext, Metric, get_metric, parse_metric_list
-from zerosum.run import Run, load_run, read_config
+from zerosum.run import Run, as_run, is_run_dir, read_config
 from zerosum.runtime import resolve_device
 from zerosum.sampling import sample
 
@@ -52,26 +52,35 @@ def eval_path(run_dir: str | os.PathLike, metric: str) -> Path:
 
 
 def evaluate(
-    run_dir: str | os.PathLike,
+    run: Run | str | os.PathLike,
     metrics: str | list[str],
-    checkpoint: str | os.PathLike = "latest",
+    checkpoint: str | os.PathLike | None = None,
     seed: int = 0,
-    device: str | torch.device = "auto",
+    device: str | torch.device | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Compute each named protocol on a checkpoint of a run; returns {metric: record} as written to eval/*.json.
 
-    Names, datasets and the checkpoint are all checked before anything is sampled or written.
+    `run` is a loaded Run (measured as loaded) or the path of a run directory or export, loaded with `checkpoint`
+    ('latest' when None) and `device` ('auto' when None). Names, datasets and the checkpoint are all checked
+    before anything is sampled or written.
     """
-    run_dir = Path(run_dir)
-    cfg = read_config(run_dir)
+    if not isinstance(run, Run):
+        run_dir = Path(run)
+        checkpoint = "latest" if checkpoint is None else checkpoint
+        if is_run_dir(run_dir):  # a run's config is checked before its weights are read
+            cfg = read_config(run_dir)
+            check_metrics(metrics, cfg.data.name, cfg.data_info.shape if cfg.data_info else None)
+            if str(checkpoint) == "best" and not (run_dir / "checkpoints" / "best.pt").is_file():
+                raise CheckpointError(
+                    f"{run_dir} has no checkpoints/best.pt: training writes it only when it evaluates "
+                    "(--set eval.every=N --set eval.metrics=...); use --checkpoint latest"
+                )
+        run = as_run(run_dir, checkpoint, _device(device or "auto"))
+    else:
+        run = as_run(run, checkpoint, device)
+    cfg = run.config
     names = check_metrics(metrics, cfg.data.name, cfg.data_info.shape if cfg.data_info else None)
-    if str(checkpoint) == "best" and not (run_dir / "checkpoints" / "best.pt").is_file():
-        raise CheckpointError(
-            f"{run_dir} has no checkpoints/best.pt: training writes it only when it evaluates "
-            "(--set eval.every=N --set eval.metrics=...); use --checkpoint latest"
-        )
-    run = load_run(run_dir, checkpoint, _device(device))
-    return measure(run, names, seed=seed, checkpoint=_relative(run.checkpoint, run_dir))
+    return measure(run, names, seed=seed, checkpoint=_relative(run.checkpoint, run.path))
 
 
 def measure(run: Run, names: list[str], seed: int = 0, checkpoint: str | None = None) -> dict[str, dict[str, Any]]:

@@ -14,6 +14,7 @@ It also reads a generator export (`zerosum export`: safetensors + JSON, see expo
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,3 +190,25 @@ def load_run(path: str | Path, checkpoint_name: str = "latest", device: str | to
     for m in models:
         m.requires_grad_(False)
     return Run(path, cfg, G.to(device), D.to(device), G_ema, int(state["step"]), ckpt_path, device)
+
+
+def as_run(
+    run: Run | str | os.PathLike,
+    checkpoint_name: str | os.PathLike | None = None,
+    device: str | torch.device | None = None,
+) -> Run:
+    """A loaded `Run` as it is, or the run directory (or generator export) at a path loaded with `load_run`.
+
+    Lets every API function take either; `checkpoint_name` and `device` choose how a path is loaded, so they are
+    refused beside a `Run`, whose weights and device were chosen when it was loaded.
+    """
+    if isinstance(run, Run):
+        if checkpoint_name is not None or device is not None:
+            raise ConfigError(
+                "checkpoint and device choose how a run directory is loaded; this Run is loaded already: "
+                "pass its path instead, or load_run(path, checkpoint, device)"
+            )
+        return run
+    if not isinstance(run, (str, os.PathLike)):
+        raise TypeError(f"expected a Run or the path of a run directory, got {type(run).__name__}")
+    return load_run(run, str(checkpoint_name) if checkpoint_name is not None else "latest", device or "cpu")

@@ -40,6 +40,15 @@ def test_dataset_slices_are_seeded_and_disjoint(run) -> None:
         dataset_images(run, "mnist", "test", n=20000)
 
 
+def test_one_bar_counts_the_steps_of_every_search_batch(run, capsys, show_progress) -> None:
+    images, _ = dataset_images(run, "mnist", "test", n=3, seed=1)
+    evaluate(run, images, make_mask("center", 16, 3), Settings(steps=2, restarts=2, batch=2), baselines=False)
+    prefix = "completing 3 image(s) (2 restarts each)"  # two batches (2 + 1 images) of 2 steps each: 4 steps
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("completing")]
+    assert [line.split(",")[0] for line in lines] == [f"{prefix}: {k}/4 step" for k in range(1, 5)]
+    assert "done in" in lines[-1] and "eta" in lines[0]
+
+
 def test_file_images_take_the_runs_shape(run, tmp_path) -> None:
     rgb = torch.randint(0, 255, (3, 40, 30), dtype=torch.uint8)
     save_png(tmp_path / "a.png", rgb)

@@ -76,3 +76,15 @@ def test_best_restart_has_the_lowest_total_and_perceptual_term_counts(tiny_run) 
     with torch.no_grad():
         again = G(res.z)
     assert torch.allclose(again, res.images, atol=1e-5)
+
+
+def test_search_shows_progress_per_adam_step(tiny_run, capsys, show_progress) -> None:
+    """One image alone takes minutes at the defaults, so the bar moves per step, not per batch of images."""
+    run = zerosum.load_run(tiny_run)
+    G, D = run.generator, run.D
+    target = torch.zeros(1, *G.out_shape)
+    search_z(G, D, target, make_mask("center", target.shape[-1], 1), steps=4, restarts=3, seed=0)
+    lines = capsys.readouterr().err.splitlines()
+    prefix = "completing 1 image(s) (3 restarts each)"
+    assert [line.split(",")[0] for line in lines] == [f"{prefix}: {k}/4 step" for k in range(1, 5)]
+    assert "eta" in lines[0] and "done in" in lines[-1]

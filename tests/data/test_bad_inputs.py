@@ -35,9 +35,11 @@ def _one_line_error(capsys, argv: list[str], fragment: str) -> str:
     err = capsys.readouterr().err
     assert code == 2, err
     lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("zerosum: error: "), err
-    assert fragment in lines[0] and "Traceback" not in err
-    return lines[0]
+    errors = [line for line in lines if line.startswith("zerosum: error: ")]
+    assert len(errors) == 1 and lines[-1] == errors[0], err  # the last line; before it only start-up notes
+    assert all(line.startswith("zerosum: ") for line in lines), err
+    assert fragment in errors[0] and "Traceback" not in err
+    return errors[0]
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
@@ -236,6 +238,9 @@ def test_skip_bad_counts_the_skipped_files(tmp_path, caplog):
         s = load_dataset(DataConfig(name=str(data), skip_bad=True))
     assert len(s) == 3 and s.skipped == 2
     assert "skipped 2 unreadable image file(s)" in caplog.text
+    skips = [r.getMessage() for r in caplog.records if r.getMessage().startswith("skipped ")]
+    assert [m.split(" (")[0] for m in skips] == [f"skipped {data / 'cut.png'}", f"skipped {data / 'junk.jpg'}"]
+    assert not any("--skip-bad-images" in m or "data.skip_bad" in m for m in skips)  # it is already on
     all_bad = write_files(tmp_path / "all_bad", {"a.png": b"x", "b.png": full[:20]})
     with pytest.raises(DataError, match=r"no readable images .*2 unreadable"):
         load_dataset(DataConfig(name=str(all_bad), skip_bad=True))
@@ -251,5 +256,5 @@ def test_skip_bad_images_flag_is_kept_by_the_run_and_its_resume(tmp_path, capsys
     assert read_config(out).data.skip_bad is True
     capsys.readouterr()
     assert main(["train", "--resume", str(out), "--set", "train.steps=2"]) == 0  # no flag: the run remembers it
-    assert "finished: 2 steps in" in capsys.readouterr().out
+    assert "finished: 1 step (from step 1) in" in capsys.readouterr().out
     assert read_config(out).data.skip_bad is True

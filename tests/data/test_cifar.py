@@ -54,6 +54,18 @@ def test_python_tarball(tmp_path):
     assert len(s) == 24 and s.source.endswith("cifar-10-python.tar.gz")
 
 
+def test_python_tarball_shows_the_bytes_read(tmp_path, capsys, show_progress):
+    made = write_batches(tmp_path / "src" / "cifar-10-batches-py")
+    files = {f"cifar-10-batches-py/{n}": (tmp_path / "src/cifar-10-batches-py" / n).read_bytes() for n in made}
+    (tmp_path / "data" / "cifar10").mkdir(parents=True)
+    tar = write_tar(tmp_path / "data" / "cifar10" / "cifar-10-python.tar.gz", files, "w:gz")
+    load_dataset(DataConfig(name="cifar10", root=str(tmp_path / "data")))
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("reading cifar-10-python")]
+    size = f"{tar.stat().st_size / 1e3:.1f}"
+    assert lines and lines[-1].startswith(f"reading cifar-10-python.tar.gz: {size}/{size} kB, done in ")
+    assert len(lines) > 2 and all(", eta " in line for line in lines[:-1])  # it moved while reading
+
+
 def test_corrupt_pickle_names_the_file(tmp_path):
     folder = tmp_path / "cifar-10-batches-py"
     write_batches(folder)

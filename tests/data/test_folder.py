@@ -1,4 +1,5 @@
 import io
+import re
 
 import numpy as np
 import pytest
@@ -88,7 +89,7 @@ def test_gray_only_folder_stays_single_channel_unless_asked(tmp_path):
 
 def test_different_sizes_need_a_size(tmp_path):
     write_files(tmp_path, {"a.png": png_bytes(solid(7, size=8)), "b.png": png_bytes(np.full((6, 12), 9, np.uint8))})
-    with pytest.raises(DataError, match="different sizes.*data.size"):
+    with pytest.raises(DataError, match=r"different sizes \(12×6, 8×8, ...\); set data.size"):  # width × height
         load_dataset(folder_cfg(tmp_path))
     s = load_dataset(folder_cfg(tmp_path, size=4))
     assert s.shape == (1, 4, 4) and s.images[:, 0, 0, 0].tolist() == [7, 9]
@@ -183,3 +184,24 @@ def test_bad_files_are_never_cached(tmp_path, monkeypatch):
     got = read_images(path, skip_bad=True)
     assert len(got.names) == 9 and got.skipped == 1
     assert not list((tmp_path / "cache").rglob("*.npz"))
+
+
+@pytest.mark.parametrize(
+    ("kind", "reading"), [("dir", None), ("zip", "reading pets.zip: 9/9 file"), ("tar.gz", "reading pets.tar.gz: ")]
+)
+def test_reading_and_decoding_show_progress(tmp_path, capsys, show_progress, kind, reading):
+    files = labeled_files(CLASSES, prefix="pets/")
+    if kind == "dir":
+        path = write_files(tmp_path / "pets", files)
+    elif kind == "zip":
+        path = write_zip(tmp_path / "pets.zip", files)
+    else:
+        path = write_tar(tmp_path / "pets.tar.gz", files, "w:gz")
+    assert len(load_dataset(folder_cfg(path))) == 9
+    lines = capsys.readouterr().err.splitlines()
+    decoding = [line.split(",")[0] for line in lines if line.startswith("decoding")]
+    assert decoding == [f"decoding {path.name}: {k}/9 img" for k in range(1, 10)]
+    read = [line for line in lines if line.startswith("reading")]
+    assert bool(read) == (reading is not None)  # a folder is read file by file while decoding
+    if reading:
+        assert read[-1].startswith(reading) and re.search(r", done in \d+s$", read[-1])

@@ -68,3 +68,13 @@ def test_prepare_order_and_contiguity():
     assert y.shape == (4, 1, 5, 5) and y.is_contiguous()
     z = prepare(x[:, :1], 3, 5, "area")
     assert z.shape == (4, 3, 5, 5) and torch.equal(z[:, 0], z[:, 2])
+
+
+def test_resizing_many_images_shows_progress(monkeypatch, capsys, show_progress):
+    monkeypatch.setattr("zerosum.data.transforms.CHUNK", 4)
+    x = torch.zeros(10, 1, 8, 8, dtype=torch.uint8)
+    assert prepare(x, 1, 16).shape == (10, 1, 16, 16)
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(",")[0] for line in lines] == [f"resizing to 16×16: {k}/10 img" for k in (4, 8, 10)]
+    prepare(x, 1, 8)  # already the right size: no work, no output
+    assert capsys.readouterr().err == ""

@@ -36,7 +36,7 @@ def test_train_median_skips_the_image_itself_but_counts_duplicates():
 
 
 def test_mismatched_references_are_config_errors():
-    with pytest.raises(ConfigError, match="shape"):
+    with pytest.raises(ConfigError, match="reference images are 6×6 gray but the generator draws 5×5 gray"):
         neighbour_stats(torch.zeros(2, 1, 5, 5), _refs(), 1, (-1.0, 1.0))
     with pytest.raises(ConfigError, match="--neighbours 30"):
         neighbour_stats(torch.zeros(2, 1, 6, 6), _refs(), 30, (-1.0, 1.0))

@@ -78,6 +78,18 @@ def test_get_classifier_caches_atomically_and_retrains_a_corrupt_entry(monkeypat
     assert torch.equal(clf.get_classifier("mnist").conv1.weight, first.conv1.weight)
 
 
+def test_first_use_training_shows_progress_with_an_eta(monkeypatch, mnist_train, tmp_path, capsys, show_progress):
+    """The real get_classifier path (minutes at full size) on 1,280 digits for one epoch: 10 steps, each shown."""
+    monkeypatch.setenv("ZEROSUM_CACHE", str(tmp_path))  # never cache this weak model where other tests look
+    monkeypatch.setattr(clf, "EPOCHS", 1)
+    monkeypatch.setattr(clf, "load_split", lambda dataset, split: (mnist_train[0][:1280], mnist_train[1][:1280]))
+    clf.get_classifier("mnist")
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("training the mnist LeNet:")]
+    assert lines[0].startswith("training the mnist LeNet: 1/10 step, eta ")
+    assert lines[-1].startswith("training the mnist LeNet: 10/10 step, done in ")
+    assert len(lines) == 10
+
+
 def test_unknown_dataset_is_a_data_error():
     with pytest.raises(clf.DataError, match="no classifier"):
         clf.load_split("cifar10", "train")

@@ -104,5 +104,5 @@ def test_one_digit_in_every_channel_is_one_mode(stacked, monkeypatch):
 
 def test_wrong_sample_shape_is_a_config_error(stacked):
     gray = torch.zeros(4, 1, 28, 28)
-    with pytest.raises(ConfigError, match=r"N×3×28×28 samples, got \(2000, 1, 28, 28\)"):
+    with pytest.raises(ConfigError, match=r"needs 28×28 RGB samples, got 28×28 gray"):
         stacked.compute(_ctx(gray, "stacked-mnist")[0])

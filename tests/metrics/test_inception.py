@@ -65,6 +65,16 @@ def test_gray_small_images_give_2048d_float64_features(digits):
 
 
 @needs_weights
+def test_features_show_progress_per_batch(digits, capsys, show_progress):
+    batch, feats = digits
+    again = inception.inception_features(batch, batch_size=1, desc="digits")
+    torch.testing.assert_close(again, feats, rtol=1e-5, atol=1e-5)
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(",")[0] for line in lines] == ["digits: 1/3 img", "digits: 2/3 img", "digits: 3/3 img"]
+    assert "eta" in lines[0] and "done in" in lines[-1]
+
+
+@needs_weights
 def test_features_are_deterministic(digits):
     batch, feats = digits
     again = inception.inception_features(batch[:1])

@@ -158,7 +158,7 @@ def test_registered_protocol_scores_training_digits_above_noise(small_protocol):
 
 
 def test_registered_protocol_refuses_other_shapes_and_datasets(small_protocol):
-    with pytest.raises(ConfigError, match="1×28×28"):
+    with pytest.raises(ConfigError, match="needs 28×28 gray samples, got 32×32 RGB"):
         small_protocol.compute(_ctx(torch.rand(300, 3, 32, 32)))
     with pytest.raises(ConfigError, match="not for 'cifar10'"):
         get_metric("parzen_mnist", "cifar10")

@@ -53,7 +53,7 @@ def test_context_draws_each_count_once():
 def test_sample_shape_is_checked_when_known():
     assert get_metric("fd_lenet", "mnist", [1, 28, 28]).name == "fd_lenet"
     assert get_metric("fid2k_test", "mnist", [3, 64, 64]).name == "fid2k_test"  # any shape
-    with pytest.raises(ConfigError, match=r"needs 1×28×28 samples but this run makes 1×16×16"):
+    with pytest.raises(ConfigError, match=r"needs 28×28 gray samples but this run makes 16×16 gray"):
         get_metric("fd_lenet", "mnist", [1, 16, 16])
     with pytest.raises(ConfigError, match=r"measures images but this run makes 2-d points"):
         get_metric("fid2k_test", "ring-8", [2])

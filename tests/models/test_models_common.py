@@ -86,7 +86,7 @@ def test_unconditional_models_ignore_labels_and_check_shapes(cfg, shape):
     torch.testing.assert_close(g(z.view(2, 6, 1, 1)), g(z))  # DCGAN-style 4-D noise is accepted
     with pytest.raises(ConfigError, match=r"z must have shape \(N, 6\)"):
         g(torch.zeros(2, 7))
-    with pytest.raises(ConfigError, match="discriminator expects inputs of shape"):
+    with pytest.raises(ConfigError, match=r"discriminator expects inputs of \d+×\d+ gray, got 16×16 RGB"):
         d(torch.zeros(2, 3, 16, 16))
 
 

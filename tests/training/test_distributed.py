@@ -40,12 +40,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _torchrun(*args: str) -> None:
+def _torchrun(*args: str) -> str:
+    """Run `zerosum train ARGS` in 2 processes; returns what they printed (stdout, then stderr)."""
     cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", f"--master_port={_free_port()}"]
     cmd += ["--master_addr=127.0.0.1", "-m", "zerosum", "train", *args]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout + proc.stderr
 
 
 def _sets(overrides: list[str]) -> list[str]:
@@ -109,6 +111,15 @@ def test_a_checkpoint_resumes_with_another_number_of_processes(single, tmp_path)
     zerosum.train("dcgan-mnist", overrides=[*COMMON, "train.steps=3"], out=tmp_path / "one_two")
     _torchrun("--resume", str(tmp_path / "one_two"), "--set", "train.steps=6")
     _assert_close(single, tmp_path / "one_two")
+
+
+def test_channels_last_grads_match_the_gradient_buckets(tmp_path):
+    # The demo's recipe: channels_last with 1-channel images, so D's first conv weight is N×1×4×4, whose strides
+    # channels_last leaves ambiguous; the R1 penalty's double backward returns its gradient in the other layout.
+    demo = [*TINY_DCGAN, "data.size=28", "train.steps=2", "train.threads=1", "train.channels_last=true"]
+    printed = _torchrun("--preset", "demo", *_sets(demo), "--out", str(tmp_path / "ddp"))
+    assert "finished: 2 steps" in printed
+    assert "Grad strides do not match bucket view strides" not in printed
 
 
 def test_each_rank_takes_its_own_slice_of_the_global_batch():

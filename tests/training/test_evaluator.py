@@ -31,7 +31,7 @@ def _rows(run_dir):
         (["eval.every=2", "eval.metrics=ring_only"], "eval.metrics: metric ring_only is defined for ring-8"),
         (["eval.every=2", "eval.metrics=[mean_px]", "eval.best=ring_only"], "eval.best=ring_only is not among"),
         (["eval.every=-1"], "eval.every"),
-        (["eval.every=2", "eval.metrics=fd_lenet"], "needs 1×28×28 samples but this run makes 1×16×16"),
+        (["eval.every=2", "eval.metrics=fd_lenet"], "needs 28×28 gray samples but this run makes 16×16 gray"),
     ],
 )
 def test_bad_eval_config_stops_before_the_run_dir_exists(tmp_path, overrides, fragment):

@@ -30,6 +30,15 @@ def test_complete_dataset_writes_png_and_json(tiny_run, tmp_path, capsys) -> Non
         assert im.format == "PNG"
 
 
+def test_complete_shows_a_progress_bar_not_a_line_per_batch(tiny_run, tmp_path, capsys, show_progress) -> None:
+    argv = ["complete", str(tiny_run), "--n", "1", "--mask", "center", "--no-baselines", *FAST]
+    assert main([*argv, "--out", str(tmp_path / "c.png")]) == 0
+    err = capsys.readouterr().err
+    assert "completing 1 image(s) (2 restarts each): 1/3 step, eta" in err
+    assert "completing 1 image(s) (2 restarts each): 3/3 step, done in" in err
+    assert "completed 1/1 images" not in err
+
+
 def test_complete_image_files_without_baselines(tiny_run, tmp_path) -> None:
     import torch
 

@@ -18,6 +18,7 @@ from zerosum.completion.blend import BLENDS, blend, paste
 from zerosum.completion.optimise import SearchResult, search_z
 from zerosum.completion.quality import hole_psnr, hole_ssim, mean_std
 from zerosum.errors import ConfigError, DataError
+from zerosum.progress import progress
 from zerosum.run import Run
 
 METHODS = {
@@ -127,16 +128,19 @@ def evaluate(
     known = known.to(device)
     start = time.perf_counter()
     parts: list[SearchResult] = []
-    for i in range(0, len(original), s.batch):
-        parts.append(
-            search_z(
-                run.generator, run.D, original[i : i + s.batch], known[i : i + s.batch],
-                steps=s.steps, restarts=s.restarts, lam=s.lam, lr=s.lr, window=s.window, floor=s.floor,
-                seed=s.seed + i,
-            )
-        )  # fmt: skip
-        if log:
-            log(f"completed {min(i + s.batch, len(original))}/{len(original)} images")
+    starts = range(0, len(original), s.batch)
+    desc = f"completing {len(original)} image(s) ({s.restarts} restarts each)"
+    with progress(s.steps * len(starts), desc, unit="step") as bar:  # per Adam step: one image takes minutes
+        for i in starts:
+            parts.append(
+                search_z(
+                    run.generator, run.D, original[i : i + s.batch], known[i : i + s.batch],
+                    steps=s.steps, restarts=s.restarts, lam=s.lam, lr=s.lr, window=s.window, floor=s.floor,
+                    seed=s.seed + i, bar=bar,
+                )
+            )  # fmt: skip
+            if log:
+                log(f"completed {min(i + s.batch, len(original))}/{len(original)} images")
     search = SearchResult(
         *(torch.cat([getattr(p, k) for p in parts]) for k in ("z", "images", "contextual", "perceptual", "total")),
         y=torch.cat([p.y for p in parts]) if parts and parts[0].y is not None else None,

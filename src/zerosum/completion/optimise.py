@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from zerosum.completion.masks import contextual_weights
+from zerosum.progress import Progress, progress
 
 
 @dataclass
@@ -77,11 +78,14 @@ def search_z(
     window: int = 7,
     floor: float = 0.0,
     seed: int = 0,
+    bar: Progress | None = None,
 ) -> SearchResult:
     """Adam on z only (G and D in eval mode, their weights untouched) for `target` images (N×C×H×W in G's output
     range) with `known` pixels (bool N×1×H×W). Returns each image's best restart by the total loss.
 
     A conditional G gets labels cycling over the classes across restarts, so the restarts also search the class.
+    Each Adam step advances `bar` by one (a caller searching several batches shares one); without it the search
+    shows its own, since one image's 500 steps × 8 restarts take over a minute on a CPU.
     """
     n = target.shape[0]
     device = target.device
@@ -104,6 +108,7 @@ def search_z(
         perc = perceptual_loss(D, x, y) if lam else torch.zeros_like(ctx)
         return x, ctx, perc
 
+    shown = bar if bar is not None else progress(steps, f"completing {n} image(s) ({restarts} restarts each)", "step")
     try:
         with torch.enable_grad():
             for step in range(steps):
@@ -116,9 +121,12 @@ def search_z(
                     z.copy_(project(z, G.z_dist))
                 if step % 10 == 0 or step == steps - 1:
                     history.append(float(total.detach().mean()))
+                shown.update()
         with torch.no_grad():
             x, ctx, perc = losses(z)
     finally:
+        if bar is None:
+            shown.close()
         G.train(modes[0])
         D.train(modes[1])
     total = (ctx + lam * perc).view(n, restarts)

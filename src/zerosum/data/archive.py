@@ -16,6 +16,7 @@ from pathlib import Path
 
 from zerosum.data.tarindex import index_tar
 from zerosum.errors import DataError
+from zerosum.progress import ReadProgress, progress
 
 IMAGE_EXTS = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp", ".pgm", ".ppm", ".pnm", ".tif", ".tiff"})
 TAR_EXTS = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
@@ -70,13 +71,15 @@ def _scan_zip(path: Path) -> Entries:
     out: Entries = {}
     try:
         with zipfile.ZipFile(path) as zf:
-            for info in zf.infolist():
-                if info.is_dir() or not is_image_name(info.filename):
-                    continue
-                try:
-                    out[info.filename] = zf.read(info)
-                except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
-                    raise DataError(f"cannot read {path}:{info.filename} ({e}); the zip is corrupt, replace it") from e
+            infos = [i for i in zf.infolist() if not i.is_dir() and is_image_name(i.filename)]
+            with progress(len(infos), f"reading {path.name}", unit="file") as bar:
+                for info in infos:
+                    try:
+                        out[info.filename] = zf.read(info)
+                    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
+                        where = f"{path}:{info.filename}"
+                        raise DataError(f"cannot read {where} ({e}); the zip is corrupt, replace it") from e
+                    bar.update()
     except (zipfile.BadZipFile, EOFError, OSError) as e:
         raise DataError(f"cannot read {path} ({e}); the zip is truncated or corrupt, replace it") from e
     return out
@@ -90,7 +93,11 @@ def _scan_tar(path: Path) -> Entries:
         if index is not None:
             return {name: TarSlice(path, at, size) for name, at, size in index if is_image_name(name)}
         out: Entries = {}
-        with tarfile.open(path, "r:*") as tf:
+        with (
+            open(path, "rb") as raw,
+            progress(path.stat().st_size, f"reading {path.name}", unit="B") as bar,
+            tarfile.open(fileobj=ReadProgress(raw, bar), mode="r:*") as tf,
+        ):
             for member in tf:
                 name = member.name.removeprefix("./")
                 if not member.isfile() or not is_image_name(name):

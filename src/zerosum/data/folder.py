@@ -24,6 +24,7 @@ from zerosum.data.archive import IMAGE_EXTS, is_archive, scan
 from zerosum.data.summary import count_shapes
 from zerosum.data.transforms import prepare
 from zerosum.errors import DataError
+from zerosum.sizes import image_size
 
 SPLITS = ("train", "test")
 
@@ -120,7 +121,7 @@ def to_tensor(arrays: list[np.ndarray] | np.ndarray, channels: int | None, size:
         return prepare(_batch(arrays), out_c, size, mode)
     sizes = sorted({s[:2] for s in groups})
     if len(sizes) > 1 and size is None:
-        few = ", ".join(f"{h}x{w}" for h, w in sizes[:3])
+        few = ", ".join(image_size(hw) for hw in sizes[:3])
         raise DataError(f"images in {where} have different sizes ({few}, ...); set data.size to resize them")
     out: torch.Tensor | None = None
     for idx in groups.values():

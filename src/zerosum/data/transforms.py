@@ -10,6 +10,9 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from zerosum.progress import progress
+from zerosum.sizes import image_size
+
 CHUNK = 4096
 
 # ITU-R 601 luma with PIL's fixed-point weights, so gray conversion here equals `Image.convert("L")` bit for bit.
@@ -46,17 +49,19 @@ def _resample(x: torch.Tensor, hw: tuple[int, int], mode: str) -> torch.Tensor:
     upsampling would only replicate pixels); "bicubic" is antialiased when shrinking."""
     shrink = hw[0] < x.shape[2]
     out = torch.empty((x.shape[0], x.shape[1], *hw), dtype=torch.uint8)
-    for start in range(0, x.shape[0], CHUNK):
-        xf = x[start : start + CHUNK].to(torch.float32)
-        if mode == "area" and shrink:
-            y = F.interpolate(xf, size=hw, mode="area")
-        elif mode == "area":
-            y = F.interpolate(xf, size=hw, mode="bilinear", align_corners=False)
-        elif mode == "bicubic":
-            y = F.interpolate(xf, size=hw, mode="bicubic", align_corners=False, antialias=shrink)
-        else:
-            raise ValueError(f"unknown resize mode {mode!r}; use 'area' or 'bicubic'")
-        out[start : start + CHUNK] = y.round_().clamp_(0, 255).to(torch.uint8)
+    with progress(x.shape[0], f"resizing to {image_size(hw)}", unit="img") as bar:  # 50k CIFAR-10 to 64: ~12 s
+        for start in range(0, x.shape[0], CHUNK):
+            xf = x[start : start + CHUNK].to(torch.float32)
+            if mode == "area" and shrink:
+                y = F.interpolate(xf, size=hw, mode="area")
+            elif mode == "area":
+                y = F.interpolate(xf, size=hw, mode="bilinear", align_corners=False)
+            elif mode == "bicubic":
+                y = F.interpolate(xf, size=hw, mode="bicubic", align_corners=False, antialias=shrink)
+            else:
+                raise ValueError(f"unknown resize mode {mode!r}; use 'area' or 'bicubic'")
+            out[start : start + CHUNK] = y.round_().clamp_(0, 255).to(torch.uint8)
+            bar.update(len(y))
     return out
 
 

@@ -18,6 +18,7 @@ from zerosum.errors import ConfigError
 from zerosum.latent.sheet import labelled_rows
 from zerosum.reproduce.neighbours import nearest
 from zerosum.run import Run
+from zerosum.sizes import shape_text
 
 TRAIN_QUERIES = 1000  # training images whose nearest other training image sets the scale
 PANEL_ROWS = 8
@@ -58,8 +59,8 @@ def neighbour_stats(
     """The k nearest references (uint8) of each query (float, value range), plus the scale to judge them by."""
     if tuple(queries.shape[1:]) != tuple(references.shape[1:]):
         raise ConfigError(
-            f"reference images have shape {tuple(references.shape[1:])} but the generator draws "
-            f"{tuple(queries.shape[1:])}; give references of the run's size and channels"
+            f"reference images are {shape_text(references.shape[1:])} but the generator draws "
+            f"{shape_text(queries.shape[1:])}; give references of the run's size and channels"
         )
     if not 1 <= k <= len(references):
         raise ConfigError(f"--neighbours {k}: choose 1..{len(references)} (the number of reference images)")

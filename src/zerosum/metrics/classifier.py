@@ -19,6 +19,7 @@ from zerosum.config import DataConfig
 from zerosum.data import load_dataset
 from zerosum.data.sources import cache_dir
 from zerosum.errors import DataError
+from zerosum.progress import progress
 
 log = logging.getLogger("zerosum.metrics")
 
@@ -68,10 +69,18 @@ def load_split(dataset: str, split: str) -> tuple[Tensor, Tensor]:
 
 
 def train_classifier(
-    images: Tensor, labels: Tensor, steps: int, batch_size: int = BATCH_SIZE, seed: int = SEED
+    images: Tensor,
+    labels: Tensor,
+    steps: int,
+    batch_size: int = BATCH_SIZE,
+    seed: int = SEED,
+    desc: str = "training LeNet",
 ) -> LeNet:
-    """Train LeNet with Adam and a linear-decay schedule; bit-identical for equal inputs and thread count."""
-    with torch.random.fork_rng(devices=[]):
+    """Train LeNet with Adam and a linear-decay schedule; bit-identical for equal inputs and thread count.
+
+    Shows progress under `desc` (a first-use training takes minutes); a few-second one stays silent.
+    """
+    with torch.random.fork_rng(devices=[]), progress(steps, desc, unit="step") as bar:
         torch.manual_seed(seed)
         model = LeNet().to(memory_format=torch.channels_last)
         opt = torch.optim.Adam(model.parameters(), lr=2e-3)
@@ -90,6 +99,7 @@ def train_classifier(
             loss.backward()
             opt.step()
             sched.step()
+            bar.update()
     return model.eval()
 
 
@@ -153,9 +163,10 @@ def get_classifier(dataset: str = "mnist", device: str | torch.device = "cpu") -
                 return model.eval().to(device)
         except Exception:  # a corrupt cache entry is simply retrained and replaced
             pass
-    log.info("training the %s LeNet once (3 epochs, ~2 min on two CPU cores); cached in %s", dataset, path)
+    log.info("training the %s LeNet once (%d epochs, ~2 min on two CPU cores); cached in %s", dataset, EPOCHS, path)
     images, labels = load_split(dataset, "train")
-    model = train_classifier(images, labels, steps=EPOCHS * (len(images) // BATCH_SIZE))
+    steps = EPOCHS * (len(images) // BATCH_SIZE)
+    model = train_classifier(images, labels, steps=steps, desc=f"training the {dataset} LeNet")
     test_images, test_labels = load_split(dataset, "test")
     model.test_accuracy = accuracy(model, test_images, test_labels)
     blob = {"state_dict": model.state_dict(), "test_accuracy": model.test_accuracy, "version": VERSION}

@@ -16,6 +16,7 @@ from zerosum.errors import ConfigError
 from zerosum.metrics import classifier as clf
 from zerosum.metrics.modes import mode_stats, stacked_mode_stats
 from zerosum.metrics.registry import EvalContext, register
+from zerosum.sizes import shape_text
 
 N_TOY_SAMPLES = 2_500
 N_STACKED_SAMPLES = 26_000
@@ -75,7 +76,7 @@ def _stacked_digits(ctx: EvalContext) -> Tensor:
         x = ctx.samples(N_STACKED_SAMPLES)
         if x.dim() != 4 or tuple(x.shape[1:]) != STACKED_SHAPE:
             raise ConfigError(
-                f"modes_stacked_mnist needs N×3×28×28 samples, got {tuple(x.shape)}; "
+                f"modes_stacked_mnist needs {shape_text(STACKED_SHAPE)} samples, got {shape_text(x.shape[1:])}; "
                 "train stacked-mnist with data.size=28 and 3 channels"
             )
         model = clf.get_classifier("mnist")

@@ -15,7 +15,8 @@ from zerosum.errors import ConfigError
 from zerosum.metrics import classifier as clf
 from zerosum.metrics.frechet import feature_stats, frechet_distance
 from zerosum.metrics.precision_recall import precision_recall
-from zerosum.metrics.registry import EvalContext, register, shape_text
+from zerosum.metrics.registry import EvalContext, register
+from zerosum.sizes import shape_text
 
 N_SAMPLES = 10_000
 PR_K = 3

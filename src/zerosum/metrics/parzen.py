@@ -31,6 +31,7 @@ from zerosum.config import DataConfig
 from zerosum.errors import ConfigError
 from zerosum.metrics.reference import real_images
 from zerosum.metrics.registry import EvalContext, register
+from zerosum.sizes import shape_text
 
 # float64 throughout: the expanded distance ||x||^2 + ||s||^2 - 2 x.s cancels badly in float32 (about 2e-5 absolute
 # on 784-d MNIST-like data, i.e. ~1e-3 nats at sigma = 0.1), while a float64 matmul costs only ~2x on CPU and the
@@ -162,7 +163,10 @@ VALIDATION = slice(50_000, 51_000)  # the first 1,000 of the last 10,000 trainin
 def _parzen_on(dataset: str, ctx: EvalContext) -> dict[str, Any]:
     samples = ctx.samples(N_SAMPLES)
     if samples.shape[1:] != (1, 28, 28):
-        raise ConfigError(f"{dataset} Parzen needs 1×28×28 samples, got {tuple(samples.shape[1:])}; train at 28×28")
+        raise ConfigError(
+            f"{dataset} Parzen needs {shape_text((1, 28, 28))} samples, got {shape_text(samples.shape[1:])}; "
+            "train at 28×28 with 1 channel"
+        )
     data = DataConfig(name=dataset, root=ctx.data.root)
     validation = real_images(data, "train")[VALIDATION].double() / 255
     test = real_images(data, "test").double() / 255

@@ -15,6 +15,7 @@ from torch import Tensor
 
 from zerosum.config import DataConfig
 from zerosum.errors import ConfigError
+from zerosum.sizes import shape_text
 
 
 @dataclass
@@ -82,10 +83,6 @@ def register(
     return add
 
 
-def shape_text(shape: tuple[int, ...] | list[int]) -> str:
-    return "×".join(str(int(n)) for n in shape)
-
-
 def get_metric(name: str, dataset: str | None = None, shape: tuple[int, ...] | list[int] | None = None) -> Metric:
     """The protocol called `name`; checks it applies to `dataset` and to samples of `shape` when given."""
     try:
@@ -100,7 +97,7 @@ def get_metric(name: str, dataset: str | None = None, shape: tuple[int, ...] | l
             "train at the dataset's own size (drop data.size/data.channels) to use it"
         )
     if shape is not None and metric.images_only and len(shape) != 3:
-        raise ConfigError(f"metric {name} measures images but this run makes {shape_text(shape)}-d points")
+        raise ConfigError(f"metric {name} measures images but this run makes {shape_text(shape)}")
     return metric
 
 

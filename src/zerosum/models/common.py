@@ -14,6 +14,7 @@ import torch
 from torch import Tensor, nn
 
 from zerosum.errors import ConfigError
+from zerosum.sizes import shape_text
 
 OUTPUT_RANGES: dict[str, tuple[float, float] | None] = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "linear": None}
 
@@ -151,8 +152,8 @@ class Discriminator(nn.Module):
     def _check(self, x: Tensor, y: Tensor | None) -> Tensor | None:
         if tuple(x.shape[1:]) != self.in_shape:
             raise ConfigError(
-                f"the discriminator expects inputs of shape (N, {', '.join(map(str, self.in_shape))}), "
-                f"got {tuple(x.shape)}; train and evaluate on the same data.size and channels"
+                f"the discriminator expects inputs of {shape_text(self.in_shape)}, got {shape_text(x.shape[1:])}; "
+                "train and evaluate on the same data.size and channels"
             )
         return check_labels(y, x.shape[0], self.num_classes, "discriminator") if self.conditional else None
 

@@ -40,6 +40,7 @@ from torch import Tensor, nn
 from zerosum.config import ModelConfig
 from zerosum.errors import ConfigError
 from zerosum.models.common import Discriminator, Generator, is_power_of_two, output_activation
+from zerosum.sizes import image_size, shape_text
 
 MAX_WIDTH_MULT = 8
 
@@ -74,13 +75,12 @@ def _down(c_in: int, c_out: int, bn: bool = True, k: int = 4) -> nn.Sequential:
 
 def _check_shape(data_shape: tuple[int, ...]) -> tuple[int, int]:
     if len(data_shape) != 3:
-        raise ConfigError(
-            f"arch dcgan needs image data (C, H, W), got samples of shape {data_shape}; use model.arch=mlp"
-        )
+        raise ConfigError(f"arch dcgan needs images, got samples of {shape_text(data_shape)}; use model.arch=mlp")
     c, h, w = data_shape
     if h != w or not (h == 28 or (is_power_of_two(h) and 16 <= h <= 256)):
         raise ConfigError(
-            f"arch dcgan cannot model {h}×{w} images: set data.size to a power of two from 16 to 256, or 28"
+            f"arch dcgan cannot model {image_size((h, w))} images: "
+            "set data.size to a power of two from 16 to 256, or 28"
         )
     return c, h
 

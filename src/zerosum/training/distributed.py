@@ -171,10 +171,33 @@ class Replicas:
     D_pair: nn.Module
 
 
+def match_grad_layout(module: nn.Module) -> None:
+    """Give each parameter's gradient exactly the parameter's strides, as DDP's gradient buckets expect.
+
+    A weight with a size-1 dimension (a conv on 1-channel images: N×1×4×4) has two valid stride sets for one
+    memory order; channels_last picks one, and some backward passes (the R1 penalty's double backward) return
+    the other. Autograd accepts either, but DDP compares strides exactly and warns on every rank. The copy moves
+    no value, so training computes what it computed before; only such weights get the hook.
+    """
+    for p in module.parameters():
+        if p.dim() < 2 or 1 not in p.shape:
+            continue
+        shape, stride = tuple(p.shape), p.stride()
+
+        def restride(grad: Tensor, shape: tuple[int, ...] = shape, stride: tuple[int, ...] = stride) -> Tensor | None:
+            if grad.stride() == stride or tuple(grad.shape) != shape:
+                return None  # already in the parameter's layout: kept as it is
+            return torch.empty_strided(shape, stride, dtype=grad.dtype, device=grad.device).copy_(grad)
+
+        p.register_hook(restride)
+
+
 def replicate(G: nn.Module, D: nn.Module, world: World, device: torch.device) -> Replicas:
     if world.size == 1:
         return Replicas(G, _PairForward(D))
     from torch.nn.parallel import DistributedDataParallel as DDP
 
+    match_grad_layout(G)
+    match_grad_layout(D)
     ids = [device.index] if device.type == "cuda" else None
     return Replicas(DDP(G, device_ids=ids), DDP(_PairForward(D), device_ids=ids))

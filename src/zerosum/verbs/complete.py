@@ -53,8 +53,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import logging
-
     import zerosum
     from zerosum.completion.evaluate import Settings
     from zerosum.completion.explore import explore_completion, summary_line
@@ -65,7 +63,6 @@ def _run(args: argparse.Namespace) -> int:
         steps=args.steps, restarts=args.restarts, lam=args.lam, lr=args.lr, blend=args.blend, seed=args.seed
     ).check()
     run = zerosum.load_run(args.run_dir, args.checkpoint)
-    log = logging.getLogger("zerosum.complete")
     rec = explore_completion(
         run,
         mask=args.mask,
@@ -77,8 +74,7 @@ def _run(args: argparse.Namespace) -> int:
         settings=settings,
         baselines=args.baselines,
         out=args.out,
-        log=log.info,
-    )
+    )  # the search shows its own progress bar with an ETA (per Adam step, not per batch of images)
     print(f"wrote {rec['picture']} and {rec['record']} ({rec['images']} images, {rec['seconds']:.0f} s)")
     print(summary_line(rec))
     return 0
