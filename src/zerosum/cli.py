@@ -109,7 +109,8 @@ def _train(args: argparse.Namespace) -> int:
     ran = f"{result.steps_run} step{'' if result.steps_run == 1 else 's'}"
     ran += f" (from step {result.start_step})" if result.start_step else ""
     if result.status == "interrupted":
-        print(f"interrupted at step {result.step} of {result.total_steps} after {ran}; checkpoint: {result.checkpoint}")
+        stopped = f"interrupted at step {result.step} of {result.total_steps} after {ran}"
+        print(f"{stopped}; checkpoint saved: {result.checkpoint}")
         local = os.environ.get("LOCAL_WORLD_SIZE")  # set by torchrun: processes on this machine
         launcher = f"torchrun --nproc_per_node {local} -m " if local else ""
         print(f"continue with: {launcher}zerosum train --resume {where}")

@@ -25,6 +25,7 @@ def mnist_like(folder, n: int, fill: int = 0):
 def places(tmp_path, monkeypatch):
     """Empty candidate folders for every source rule; returns a dict of them."""
     dirs = {k: tmp_path / k for k in ("root", "env", "system", "cache")}
+    dirs["root"].mkdir()  # a --data-root must exist; the others may be missing
     monkeypatch.setenv("ZEROSUM_DATA", str(dirs["env"]))
     monkeypatch.setenv("ZEROSUM_CACHE", str(dirs["cache"]))
     monkeypatch.setattr(sources, "SYSTEM_DIR", dirs["system"])

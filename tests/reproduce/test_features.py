@@ -27,7 +27,7 @@ def test_tiny_fast_budget_rows_figure_and_reuse(tmp_path):
     params = {"sources": ["dcgan-mnist"], "steps": 3, "extra": TINY, "labels": 40, "seeds": 2, "epochs": 1,
               "all_labels": ["dcgan-mnist"], "max_train": 200}  # fmt: skip
     dirs = {"out": tmp_path / "runs", "docs": tmp_path / "docs", "quiet": True}
-    reproduce("dcgan-features", "fast", params=params, **dirs)
+    reproduce("dcgan-features", "fast", params=params, force=True, **dirs)
     record = json.loads((tmp_path / "docs/results/dcgan-features.json").read_text())["budgets"]["fast"]
     svm, base, full = record["rows"]
     assert svm["metric"] == "MNIST: D features + L2-SVM, 40 labels" and "±" in svm["value"]
@@ -39,7 +39,7 @@ def test_tiny_fast_budget_rows_figure_and_reuse(tmp_path):
     assert (tmp_path / "docs/results/dcgan-features/fast-dcgan-mnist.png").stat().st_size > 5000
     assert record["reused"] == []
 
-    reproduce("dcgan-features", "fast", params=params, **dirs)  # the run and both measurements are reused
+    reproduce("dcgan-features", "fast", params=params, force=True, **dirs)  # the run and both measurements are reused
     again = json.loads((tmp_path / "docs/results/dcgan-features.json").read_text())["budgets"]["fast"]
     assert again["reused"] == ["dcgan-mnist", "features/dcgan-mnist-40", "features/dcgan-mnist-all"]
     assert [r["value"] for r in again["rows"]] == [r["value"] for r in record["rows"]]

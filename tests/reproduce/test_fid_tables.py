@@ -35,9 +35,9 @@ def test_mnist_fast_then_paper_rows_text_and_figure(tmp_path, monkeypatch):
     dirs = {"out": tmp_path / "runs", "docs": tmp_path / "docs", "quiet": True}
     with fake_metric("mean_pixel_fid_tables", mean_pixel):
         fast = {"steps": 4, "overrides": TINY, "extras": ["mean_pixel_fid_tables"]}
-        page = reproduce("dcgan-mnist", "fast", params=fast, **dirs)
+        page = reproduce("dcgan-mnist", "fast", params=fast, force=True, **dirs)
         paper = {"steps": 3, "overrides": TINY, "extras": ["mean_pixel_fid_tables"]}
-        reproduce("dcgan-mnist", "paper", params=paper, **dirs)
+        reproduce("dcgan-mnist", "paper", params=paper, force=True, **dirs)
     budgets = _record(tmp_path, "dcgan-mnist")
     fid2k, extra = budgets["fast"]["rows"]
     assert "fid2k_test" in fid2k["metric"] and fid2k["value"] == "3.00" and fid2k["met"] is None

@@ -28,8 +28,8 @@ def _run(tmp_path, modes: int, kl: float, **params) -> list[dict]:
 
     with fake_metric("fake_stacked_modes", compute, datasets=("stacked-mnist",)):
         base = {"steps": 3, "overrides": ["model.pack=2", *TINY], "metric": "fake_stacked_modes"}
-        reproduce("stacked-mnist", "fast", params={**base, **params}, out=tmp_path / "runs", docs=tmp_path / "docs", force=True,
-                  quiet=True)  # fmt: skip
+        reproduce("stacked-mnist", "fast", params={**base, **params}, out=tmp_path / "runs", docs=tmp_path / "docs",
+                  force=True, quiet=True)  # fmt: skip
     return json.loads((tmp_path / "docs/results/stacked-mnist.json").read_text())["budgets"]["fast"]
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from zerosum.sizes import image_size, shape_text
+
 MAX_UPSCALE = 2.0  # beyond this factor an image is mostly interpolation: the run learns blur
 
 Shapes = Mapping[tuple[int, int, int], int]  # (H, W, C) of the decoded files → how many files had it
@@ -23,27 +25,20 @@ def colour_word(channels: set[int] | frozenset[int]) -> str:
     return "gray and RGB"
 
 
-def shape_text(c: int, h: int, w: int) -> str:
-    """(C, H, W) → '64×48 RGB' (width first)."""
-    return f"{w}×{h} {colour_word({c})}"
-
-
 def shapes_text(shapes: Shapes) -> str:
     """The decoded files' sizes: '48×48 RGB', or '3 sizes from 20×10 to 640×480, gray and RGB'."""
     colour = colour_word({c for _, _, c in shapes})
     sizes = sorted({(h, w) for h, w, _ in shapes}, key=lambda hw: (hw[0] * hw[1], hw))
     if len(sizes) == 1:
-        h, w = sizes[0]
-        return f"{w}×{h} {colour}"
-    (h0, w0), (h1, w1) = sizes[0], sizes[-1]
-    return f"{len(sizes)} sizes from {w0}×{h0} to {w1}×{h1}, {colour}"
+        return f"{image_size(sizes[0])} {colour}"
+    return f"{len(sizes)} sizes from {image_size(sizes[0])} to {image_size(sizes[-1])}, {colour}"
 
 
 def data_summary(data) -> str:
     """One line: how many items, what they were, what the model sees, and the classes."""
     if data.kind == "points":
         return f"{len(data):,} points in {data.points.shape[1]}-D from {data.name}"
-    final = shape_text(*data.shape)
+    final = shape_text(data.shape)
     original = shapes_text(data.original) if data.original else final
     line = f"{len(data):,} images, {original} from {data.name}"
     if original != final:
@@ -61,10 +56,10 @@ def upscale_warning(data) -> str | None:
     small = {hw: n for hw, n in data.original.items() if side / min(hw[0], hw[1]) > MAX_UPSCALE}
     if not small:
         return None
-    h, w, _ = min(small, key=lambda s: min(s[0], s[1]))
+    smallest = min(small, key=lambda s: min(s[0], s[1]))[:2]
     count, total = sum(small.values()), sum(data.original.values())
     return (
-        f"{count} of {total} images of {data.name} (the smallest {w}×{h}) are upscaled more than "
+        f"{count} of {total} images of {data.name} (the smallest {image_size(smallest)}) are upscaled more than "
         f"{MAX_UPSCALE:g}× to {side}×{side}: they will train blurry; use larger images or a smaller data.size"
     )
 
