@@ -3,7 +3,8 @@
     python benchmarks/preset_times.py [--presets demo,dcgan-mnist] [--short 10] [--long 40] [--write]
 
 Each preset trains twice through `zerosum.train` (the real loop: fast paths, EMA, R1, logging) for `--short` and
-`--long` steps; the difference over the extra steps is the seconds per step, free of start-up and the final save.
+`--long` steps (more for cheap steps, so the extra steps last ≥ 8 s); the difference over the extra steps is the
+seconds per step, free of start-up and the final save.
 A preset's full run is then estimated as steps × s/step, plus its previews, checkpoints and evaluations, which the
 short runs do not show. Image presets whose dataset is not built in train on random images of the preset's shape
 (the step's cost depends on the shape, not the pixels), so the table needs no downloads. Prints a table;
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import tempfile
 import time
@@ -29,6 +31,7 @@ from zerosum.runtime import describe_hardware, resolve_device
 from zerosum.timings import TIMINGS_FILE
 
 BUILT_IN = {"mnist", "stacked-mnist", "objects", "toy-1d", "ring-8", "grid-25"}
+MIN_SECONDS = 8.0  # the extra steps of the long run last at least about this long, so timer noise stays small
 QUIET = ["train.tensorboard=false", "train.progress=false", "train.sample_every=100000", "train.ckpt_every=100000"]
 
 
@@ -71,6 +74,7 @@ def measure(name: str, short: int, long: int) -> dict:
         data = _data_overrides(name, work)
         _fit_seconds(name, 2, data, work)  # warm-up: first-call costs of the kernels
         a = _fit_seconds(name, short, data, work)
+        long = max(long, short + math.ceil(MIN_SECONDS * short / max(a, 1e-3)))  # cheap steps: time more of them
         b = _fit_seconds(name, long, data, work)
     s_per_step = max(b - a, 1e-9) / (long - short)
     steps = resolve(name).train.steps

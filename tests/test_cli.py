@@ -147,3 +147,16 @@ def test_version_prints_the_installed_version_and_exits_0():
     proc = run_cli("--version")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"zerosum {version('zerosum')}" == f"zerosum {zerosum.__version__}"
+
+
+def test_presets_show_steps_and_a_measured_time(capsys):
+    from zerosum.timings import measured, preset_rows
+
+    rows = preset_rows()
+    assert all(r.minutes is not None for r in rows), "re-measure: python benchmarks/preset_times.py --write"
+    assert set(measured()) >= {r.name for r in rows}
+    assert main(["presets"]) == 0
+    out = capsys.readouterr().out
+    demo = next(line for line in out.splitlines() if line.startswith("demo "))
+    assert "3,000 steps" in demo and "min" in demo
+    assert "times: a whole run (steps, previews, checkpoints) measured on " in out
