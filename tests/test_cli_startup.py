@@ -77,11 +77,14 @@ def test_ctrl_c_while_importing_is_one_line_and_exit_130(tmp_path, entry):
     out = tmp_path / "run"
     command = _console_script() if entry == "console script" else [sys.executable, "-m", "zerosum"]
     proc = subprocess.Popen(
-        [*command, "train", "--preset", "demo", "--out", str(out)],
+        [*command, "train", "--preset", "demo", "--set", "train.steps=50", "--out", str(out)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=ENV,
+        # A job started in the background of a non-interactive shell (as CI may be) inherits SIGINT ignored, and
+        # Python then installs no KeyboardInterrupt handler: give the child the default a terminal gives it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         # The signal goes in as soon as torch starts loading, which takes seconds: well before any training.
