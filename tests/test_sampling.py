@@ -90,14 +90,14 @@ def test_png_dir_refuses_a_folder_that_holds_files(tmp_path):
 def test_a_failed_png_dir_leaves_nothing_behind(tmp_path, monkeypatch):
     written = []
 
-    def fail_on_the_third(path, image):
+    def fail_on_the_third(image):
         if len(written) == 2:
             raise OSError(28, "No space left on device")
-        written.append(path)
-        return real(path, image)
+        written.append(image)
+        return real(image)
 
-    real = sampling.save_png
-    monkeypatch.setattr(sampling, "save_png", fail_on_the_third)
+    real = sampling.png_bytes
+    monkeypatch.setattr(sampling, "png_bytes", fail_on_the_third)
     with pytest.raises(OSError, match="No space"):
         save_png_dir(_images(5), tmp_path / "out")
     assert len(written) == 2 and list(tmp_path.iterdir()) == []  # neither the folder nor its hidden temp one

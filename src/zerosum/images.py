@@ -75,11 +75,16 @@ def _write_atomic(path: str | os.PathLike, data: bytes) -> Path:
     return atomic_write_bytes(path, lambda f: f.write(data))
 
 
-def save_png(path: str | os.PathLike, image: np.ndarray | torch.Tensor) -> Path:
-    """Write a uint8 H×W(×C) array or a C×H×W tensor as PNG, atomically."""
+def png_bytes(image: np.ndarray | torch.Tensor) -> bytes:
+    """A uint8 H×W(×C) array or a C×H×W tensor encoded as PNG."""
     buf = io.BytesIO()
     Image.fromarray(_as_hwc(image)).save(buf, format="PNG")
-    return _write_atomic(path, buf.getvalue())
+    return buf.getvalue()
+
+
+def save_png(path: str | os.PathLike, image: np.ndarray | torch.Tensor) -> Path:
+    """Write a uint8 H×W(×C) array or a C×H×W tensor as PNG, atomically."""
+    return _write_atomic(path, png_bytes(image))
 
 
 def save_grid(

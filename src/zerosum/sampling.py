@@ -15,7 +15,7 @@ import torch
 from zerosum.atomic import atomic_write_bytes
 from zerosum.config import RunConfig
 from zerosum.errors import ConfigError
-from zerosum.images import make_grid, save_png, to_uint8
+from zerosum.images import make_grid, png_bytes, save_png, to_uint8
 from zerosum.run import Run, as_run
 
 SAVE_KINDS = "a .png (a grid), a .npz (raw samples) or a folder without extension (one PNG per sample)"
@@ -159,7 +159,9 @@ def save_png_dir(samples: Samples, folder: str | os.PathLike) -> Path:
     """One PNG per sample (FOLDER/000000.png, …), as FID tools read them.
 
     The files are written into a hidden folder beside FOLDER, which is renamed to FOLDER only when every file is
-    complete: an error or a crash leaves no half-filled FOLDER. FOLDER must be new or empty (see check_png_dir).
+    complete: an error or a crash leaves no half-filled FOLDER. That rename is what makes the folder atomic, so the
+    files themselves are plain writes (a temp file and two fsyncs per PNG made 2,000 PNGs 7× slower). FOLDER must be
+    new or empty (see check_png_dir).
     """
     folder = check_png_dir(folder)
     if samples.value_range is None:
@@ -170,7 +172,7 @@ def save_png_dir(samples: Samples, folder: str | os.PathLike) -> Path:
     tmp.mkdir()
     try:
         for i, image in enumerate(pixels):
-            save_png(tmp / png_name(i, len(pixels)), image)
+            (tmp / png_name(i, len(pixels))).write_bytes(png_bytes(image))
         check_png_dir(folder)  # again: nothing may have arrived there while the PNGs were written
         if folder.is_dir():
             folder.rmdir()

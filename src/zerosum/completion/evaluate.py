@@ -15,10 +15,9 @@ import torch
 
 from zerosum.completion.baselines import mean_fill, telea_fill
 from zerosum.completion.blend import BLENDS, blend, paste
-from zerosum.completion.optimise import SearchResult, search_z
+from zerosum.completion.optimise import SearchResult, search_progress, search_z
 from zerosum.completion.quality import hole_psnr, hole_ssim, mean_std
 from zerosum.errors import ConfigError, DataError
-from zerosum.progress import progress
 from zerosum.run import Run
 
 METHODS = {
@@ -129,8 +128,7 @@ def evaluate(
     start = time.perf_counter()
     parts: list[SearchResult] = []
     starts = range(0, len(original), s.batch)
-    desc = f"completing {len(original)} image(s) ({s.restarts} restarts each)"
-    with progress(s.steps * len(starts), desc, unit="step") as bar:  # per Adam step: one image takes minutes
+    with search_progress(s.steps * len(starts), len(original), s.restarts) as bar:  # one bar over every batch
         for i in starts:
             parts.append(
                 search_z(

@@ -27,6 +27,11 @@ from zerosum.completion.masks import contextual_weights
 from zerosum.progress import Progress, progress
 
 
+def search_progress(total_steps: int, images: int, restarts: int) -> Progress:
+    """The bar of a completion search, counted in Adam steps: one image's search alone takes minutes on a CPU."""
+    return progress(total_steps, f"completing {images} image(s) ({restarts} restarts each)", unit="step")
+
+
 @dataclass
 class SearchResult:
     """The best restart per image: z (N×nz), G(z) (N×C×H×W, G's output range) and its losses (N each)."""
@@ -108,7 +113,7 @@ def search_z(
         perc = perceptual_loss(D, x, y) if lam else torch.zeros_like(ctx)
         return x, ctx, perc
 
-    shown = bar if bar is not None else progress(steps, f"completing {n} image(s) ({restarts} restarts each)", "step")
+    shown = bar if bar is not None else search_progress(steps, n, restarts)
     try:
         with torch.enable_grad():
             for step in range(steps):
