@@ -2,6 +2,7 @@
 
     python benchmarks/throughput.py [--models dcgan-28,dcgan-64] [--batch 128] [--seconds 10] [--rounds 2]
                                     [--device auto|cpu|cuda] [--compile] [--set train.amp=bf16] [--json]
+                                    [--profile] [--peak-seconds 3]
 
 Both sides train the same G and D (zerosum's modules) on the same random uint8 images, in one process, in
 alternating timed rounds after a warm-up. The reference is the tutorial's recipe: fp32, a Dataset that turns each
@@ -12,8 +13,19 @@ serves the D- and the G-step. zerosum's side is `train_step` with the trainer's 
 
 Prints images/s per side, their ratio, the time of one MNIST epoch (60,000 images) at zerosum's dcgan-28 rate,
 and each side's peak memory: on a GPU torch's peak allocation during that side's rounds; on the CPU the resident
-high-water mark of a separate process that builds only that side and runs a few steps. `--json` prints the rows
-as a list of {"model", "batch", "impl", "img_per_s", "peak_mb"}.
+high-water mark of a separate process that builds only that side and runs a few steps.
+
+It also prints what each side achieves in GFLOP/s, against the machine's fp32 matmul rate measured in the same run
+(benchmarks/machine_peak.py, at the start and at the end, the higher kept): the FLOPs of one step per image are
+counted once per side, outside the timed rounds, by torch's FlopCounterMode (matmuls and convolutions, forward and
+backward, whatever the dtype), and times the best rate give GFLOP/s. The yardstick is fp32: where zerosum's side
+runs bf16 (`train.amp`), its share of it can pass 100%. `--profile` runs torch.profiler over a few of zerosum's
+steps per model and prints where the time goes (convolutions forward and backward, batch norm, activations,
+optimizer, the rest) and the top 10 ops.
+
+`--json` prints only the rows, one JSON list on stdout, each {"model", "batch", "impl", "img_per_s", "peak_mb",
+"gflop_per_img", "gflop_per_s", "peak_gflop_per_s", "of_peak"} (of_peak a fraction) and, under `--profile`,
+zerosum's rows with "profile": {category: share of the step time}; the profiler's tables then go to stderr.
 """
 
 from __future__ import annotations
@@ -27,6 +39,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import torch
+from machine_peak import matmul_peak_gflops  # benchmarks/ (on sys.path when this runs as a script)
+from step_costs import count_flops, profile_step
 from torch import nn
 
 from zerosum.config import DataInfo, resolve
@@ -48,6 +62,8 @@ MODELS: dict[str, tuple[str, tuple[int, int, int], list[str]]] = {
 FAST = ["train.reuse_fake=true", "train.amp=auto", "train.channels_last=auto"]  # + --compile / --set
 N_IMAGES = 4096
 MNIST_EPOCH = 60_000
+PROFILE_STEPS = 5
+PEAK_N = 2048  # the fp32 matmul peak: PEAK_N×PEAK_N @ PEAK_N×PEAK_N
 
 
 def _images(shape: tuple[int, int, int]) -> torch.Tensor:
@@ -71,6 +87,7 @@ def zerosum_runner(model: str, batch: int, device: torch.device) -> Callable[[],
 
 
 CHOSEN: dict[str, str] = {}  # model → the fast paths zerosum's side resolved to
+PROFILES: list[str] = []  # --profile: per model and batch, where zerosum's step time goes, as printable text
 
 
 class _PerItem(torch.utils.data.Dataset):
@@ -162,12 +179,25 @@ def _timed(step: Callable[[], int], seconds: float, device: torch.device) -> flo
     return done / (time.perf_counter() - t0)
 
 
-def measure(model: str, batch: int, seconds: float, rounds: int, device: torch.device) -> list[dict]:
+def _profile(model: str, batch: int, step: Callable[[], int], device: torch.device) -> dict[str, float]:
+    shares, table, step_s = profile_step(step, PROFILE_STEPS, device)
+    lines = [f"where zerosum's {model} step goes, batch {batch}: {step_s * 1000:.0f} ms a step over {PROFILE_STEPS}"]
+    lines += [f"  {cat:<24} {share:>4.0%}" for cat, share in shares.items()]
+    PROFILES.append("\n".join([*lines, table]))
+    return shares
+
+
+def measure(model: str, batch: int, seconds: float, rounds: int, device: torch.device, profile: bool) -> list[dict]:
     runners = {name: make(model, batch, device) for name, make in RUNNERS.items()}
     rates: dict[str, list[float]] = {name: [] for name in runners}
     peaks: dict[str, float | None] = {}
-    for step in runners.values():  # warm-up: allocator, autotuning, first-call overheads
+    for step in runners.values():  # warm-up: allocator, autotuning, first-call overheads, torch.compile
         step(), step()
+    # one more step each, untimed, and one after it; not sooner: a first call under FlopCounterMode would leave
+    # --compile's models uncompiled for good
+    flops = {name: count_flops(step) for name, step in runners.items()}
+    for step in runners.values():
+        step()
     for _ in range(rounds):
         for name, step in runners.items():
             if device.type == "cuda":
@@ -177,10 +207,20 @@ def measure(model: str, batch: int, seconds: float, rounds: int, device: torch.d
                 peaks[name] = _peak_mb(device)
     if device.type != "cuda":
         peaks = {name: _cpu_peak_mb(model, name, batch) for name in runners}
-    return [
-        {"model": model, "batch": batch, "impl": name, "img_per_s": max(rates[name]), "peak_mb": peaks[name]}
+    rows = [
+        {
+            "model": model,
+            "batch": batch,
+            "impl": name,
+            "img_per_s": max(rates[name]),
+            "peak_mb": peaks[name],
+            "gflop_per_img": flops[name] / 1e9,
+        }
         for name in runners
     ]
+    if profile:
+        rows[0]["profile"] = _profile(model, batch, runners["zerosum"], device)
+    return rows
 
 
 def main() -> None:
@@ -190,9 +230,11 @@ def main() -> None:
     p.add_argument("--seconds", type=float, default=10.0, help="length of each timed round")
     p.add_argument("--rounds", type=int, default=2, help="alternating rounds per side; the best is kept")
     p.add_argument("--device", default="auto")
-    p.add_argument("--json", action="store_true", help="print the rows as JSON")
+    p.add_argument("--json", action="store_true", help="print only the rows, as one JSON list")
     p.add_argument("--compile", action="store_true", help="zerosum's side with train.compile=true")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override zerosum's side")
+    p.add_argument("--profile", action="store_true", help="where zerosum's step time goes, per model")
+    p.add_argument("--peak-seconds", type=float, default=3.0, help="length of each fp32 matmul peak measurement")
     p.add_argument("--peak-of", help=argparse.SUPPRESS)  # internal: MODEL,IMPL,BATCH → that side's CPU peak
     args = p.parse_args()
     FAST.extend(["train.compile=true"] * args.compile + args.set)
@@ -204,20 +246,41 @@ def main() -> None:
     if unknown:
         p.error(f"unknown model(s) {unknown}; choose from {', '.join(MODELS)}")
     device = resolve_device(args.device)
+    peak_start = matmul_peak_gflops(args.peak_seconds, PEAK_N, device)
     rows = [
-        r for m in models for b in args.batch.split(",") for r in measure(m, int(b), args.seconds, args.rounds, device)
+        r
+        for m in models
+        for b in args.batch.split(",")
+        for r in measure(m, int(b), args.seconds, args.rounds, device, args.profile)
     ]
+    peak_end = matmul_peak_gflops(args.peak_seconds, PEAK_N, device)
+    peak = max(peak_start, peak_end)
+    for r in rows:
+        r["gflop_per_s"] = r["gflop_per_img"] * r["img_per_s"]
+        r.update(peak_gflop_per_s=peak, of_peak=r["gflop_per_s"] / peak)
     if args.json:
+        for text in PROFILES:
+            print(text, end="\n\n", file=sys.stderr)
         print(json.dumps(rows, indent=1))
         return
     print(
         f"{'model':<10} {'batch':>5} {'zerosum img/s':>14} {'reference img/s':>16} {'ratio':>6} {'peak MB z/ref':>14}"
+        f" {'GFLOP/img z/ref':>16} {'GFLOP/s z/ref':>14} {'% of peak z/ref':>16}"
     )
     for z, ref in zip(rows[::2], rows[1::2], strict=True):
-        peak = f"{z['peak_mb'] or 0:.0f}/{ref['peak_mb'] or 0:.0f}"
+        mb = f"{z['peak_mb'] or 0:.0f}/{ref['peak_mb'] or 0:.0f}"
         ratio = z["img_per_s"] / ref["img_per_s"]
         rates = f"{z['img_per_s']:>14.0f} {ref['img_per_s']:>16.0f}"
-        print(f"{z['model']:<10} {z['batch']:>5} {rates} {ratio:>6.2f} {peak:>14}")
+        per_img = f"{z['gflop_per_img']:.3f}/{ref['gflop_per_img']:.3f}"
+        per_s = f"{z['gflop_per_s']:.0f}/{ref['gflop_per_s']:.0f}"
+        of_peak = f"{z['of_peak']:.0%}/{ref['of_peak']:.0%}"
+        print(
+            f"{z['model']:<10} {z['batch']:>5} {rates} {ratio:>6.2f} {mb:>14} {per_img:>16} {per_s:>14} {of_peak:>16}"
+        )
+    print(
+        f"\nfp32 matmul peak ({PEAK_N}×{PEAK_N} @ {PEAK_N}×{PEAK_N}, {args.peak_seconds:g} s at the start and at "
+        f"the end): {peak:.0f} GFLOP/s (start {peak_start:.0f}, end {peak_end:.0f})"
+    )
     for z in rows[::2]:
         if z["model"] == "dcgan-28":
             print(
@@ -226,6 +289,8 @@ def main() -> None:
             )
     print("\nzerosum's fast paths: " + "; ".join(f"{m}: {c}" for m, c in CHOSEN.items()))
     print(f"{describe_hardware(device)}, {torch.get_num_threads()} threads")
+    for text in PROFILES:
+        print(f"\n{text}")
 
 
 if __name__ == "__main__":

@@ -158,5 +158,5 @@ def test_presets_show_steps_and_a_measured_time(capsys):
     assert main(["presets"]) == 0
     out = capsys.readouterr().out
     demo = next(line for line in out.splitlines() if line.startswith("demo "))
-    assert "3,000 steps" in demo and "min" in demo
+    assert "2,400 steps" in demo and "min" in demo
     assert "times: a whole run (steps, previews, checkpoints) measured on " in out

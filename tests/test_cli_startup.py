@@ -42,17 +42,42 @@ def test_the_public_names_are_all_reachable():
         zerosum.nope  # noqa: B018
 
 
-def test_help_does_not_import_torch(tmp_path):
+# The commands that only list or describe: they read torch-free declarations (presets, data, metric and experiment
+# catalogues), so they answer at once. Each with a line of its normal output.
+LISTING = [
+    (["--help"], "usage: zerosum"),
+    (["presets"], "demo "),
+    (["data"], "ring-8           (generated)"),
+    (["metrics"], "fid10k_test"),
+    (["reproduce", "--list"], "toy-1d           Figure 1"),
+]
+
+
+@pytest.mark.parametrize(("argv", "expected"), LISTING, ids=[" ".join(argv) for argv, _ in LISTING])
+def test_listing_commands_do_not_import_torch(tmp_path, argv, expected):
     probe = tmp_path / "probe.py"
     probe.write_text(
         "import sys, atexit\n"
-        "atexit.register(lambda: print('torch' in sys.modules, file=sys.stderr))\n"
+        "atexit.register(lambda: print('torch' in sys.modules, file=sys.stderr))\n"  # after main, even --help's exit
         "from zerosum.cli import main\n"
-        "sys.exit(main(['--help']))\n"
+        f"sys.exit(main({argv!r}))\n"
     )
     proc = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True, timeout=120, env=ENV)
-    assert proc.returncode == 0 and "usage: zerosum" in proc.stdout
+    assert proc.returncode == 0, proc.stderr
+    assert expected in proc.stdout
     assert proc.stderr.strip() == "False"
+
+
+def test_every_declaration_names_a_function_that_exists():
+    """The torch-free declarations name their code by import path: each path must lead to a function."""
+    from zerosum.data.registry import SPECS
+    from zerosum.lazy import LazyFunction
+    from zerosum.metrics import list_metrics
+    from zerosum.reproduce import experiments
+
+    lazy = [spec.load for spec in SPECS.values()] + [m.compute for m in list_metrics()] + [e.fn for e in experiments()]
+    for fn in lazy:
+        assert isinstance(fn, LazyFunction) and callable(fn.resolve()), fn
 
 
 def _torch_is_loading(pid: int) -> bool:

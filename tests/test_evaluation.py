@@ -9,7 +9,8 @@ import torch
 import zerosum
 from tests.conftest import TINY_DCGAN
 from tests.fake_metrics import fake_metric, mean_pixel
-from zerosum.evaluation import eval_path, list_metrics, sample_count
+from zerosum.evaluation import eval_path, sample_count
+from zerosum.metrics import list_metrics
 
 RECORD_KEYS = {
     "metric",
@@ -173,3 +174,18 @@ def test_evaluate_takes_a_run_or_its_path_like_sample(run_dir, mean_px, tmp_path
     export = export_generator(zerosum.load_run(run_dir), tmp_path / "export")
     from_export = zerosum.evaluate(export, "mean_px", seed=5)["mean_px"]
     assert from_export["value"] == pytest.approx(by_path["value"]) and (export / "eval" / "mean_px.json").is_file()
+
+
+def test_the_feature_backend_reaches_the_protocols_and_a_bad_one_fails_first(run_dir):
+    seen: list[str] = []
+
+    def spy(ctx) -> dict:
+        seen.append(ctx.backend)
+        return {"value": 1.0}
+
+    with fake_metric("spy", spy):
+        zerosum.evaluate(run_dir, "spy", backend="torch")
+        assert seen == ["torch"]
+        with pytest.raises(zerosum.ConfigError, match="unknown feature backend 'tensorrt'; choose one of auto"):
+            zerosum.evaluate(run_dir, "spy", backend="tensorrt")
+    assert seen == ["torch"]

@@ -2,18 +2,20 @@
 
 The API (which needs torch, seconds to import) loads on first use of one of its names (PEP 562), so that the CLI
 starts at once, `zerosum --help` never waits for torch, and Ctrl-C during that import reaches the CLI's handler.
+`list_metrics` reads the protocols' torch-free catalogue, so it loads no torch at all.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from zerosum.errors import CheckpointError, ConfigError, DataError, DivergenceError, ZerosumError
+from zerosum.lazy import lazy_attributes
 from zerosum.version import VERSION
 
 if TYPE_CHECKING:
-    from zerosum.api import evaluate, list_metrics, make_config, resume, train
+    from zerosum.api import evaluate, make_config, resume, train
+    from zerosum.metrics import list_metrics
     from zerosum.run import Run, load_run
     from zerosum.sampling import Samples, sample
 
@@ -22,7 +24,7 @@ __version__ = VERSION  # from the installed package metadata (zerosum.version), 
 # public name → the module that defines it
 _LAZY = {
     "evaluate": "zerosum.api",
-    "list_metrics": "zerosum.api",
+    "list_metrics": "zerosum.metrics",
     "make_config": "zerosum.api",
     "resume": "zerosum.api",
     "train": "zerosum.api",
@@ -50,15 +52,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import the module defining a public API name the first time it is asked for, then keep it here."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = lazy_attributes(globals(), _LAZY)

@@ -13,8 +13,9 @@ from zerosum.data.dataset import place
 from zerosum.data.sources import check_root
 from zerosum.data.summary import data_summary
 from zerosum.errors import ConfigError
-from zerosum.evaluation import evaluate, list_metrics
+from zerosum.evaluation import evaluate
 from zerosum.lock import RunLockedError, run_lock
+from zerosum.metrics import list_metrics
 from zerosum.run import (
     check_checkpoint_matches,
     check_new_run_dir,

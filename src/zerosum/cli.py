@@ -59,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--checkpoint", default="latest", help="'latest', 'best', or a checkpoint path")
     e.add_argument("--seed", type=int, default=0, help="seed of the samples' noise")
     e.add_argument("--device", default="auto", help="auto, cpu or cuda[:N]")
+    e.add_argument(
+        "--backend",
+        default="auto",
+        help="what runs the feature networks: auto (the fastest installed), torch, openvino or onnxruntime",
+    )
 
     r = sub.add_parser("reproduce", help="run a paper's experiment and write its results page (see --list)")
     r.add_argument("name", nargs="?", help="experiment name, or 'all'")
@@ -125,7 +130,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from zerosum.evaluation import EVAL_DIR, sample_count
 
     records = zerosum.evaluate(
-        args.run_dir, args.metrics, checkpoint=args.checkpoint, seed=args.seed, device=args.device
+        args.run_dir, args.metrics, checkpoint=args.checkpoint, seed=args.seed, device=args.device, backend=args.backend
     )
     rows = [("metric", "value", "better", "samples", "seconds")]
     for name, r in records.items():

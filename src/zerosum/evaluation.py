@@ -24,18 +24,14 @@ from torch import Tensor
 
 from zerosum.atomic import atomic_write_text
 from zerosum.errors import CheckpointError, ConfigError
-from zerosum.metrics import REGISTRY, EvalContext, Metric, get_metric, parse_metric_list
+from zerosum.metrics import EvalContext, Metric, get_metric, parse_metric_list
+from zerosum.metrics.backends import resolve_backend
 from zerosum.run import Run, as_run, is_run_dir, read_config
 from zerosum.runtime import resolve_device
 from zerosum.sampling import sample
 
 EVAL_DIR = "eval"
 COUNT_KEYS = ("n_fake", "n_samples", "n")  # where a protocol reports how many samples it drew
-
-
-def list_metrics() -> list[Metric]:
-    """Every registered protocol, by name."""
-    return [REGISTRY[name] for name in sorted(REGISTRY)]
 
 
 def check_metrics(names: str | list[str], dataset: str, shape: list[int] | None = None) -> list[str]:
@@ -57,13 +53,16 @@ def evaluate(
     checkpoint: str | os.PathLike | None = None,
     seed: int = 0,
     device: str | torch.device | None = None,
+    backend: str = "auto",
 ) -> dict[str, dict[str, Any]]:
     """Compute each named protocol on a checkpoint of a run; returns {metric: record} as written to eval/*.json.
 
     `run` is a loaded Run (measured as loaded) or the path of a run directory or export, loaded with `checkpoint`
-    ('latest' when None) and `device` ('auto' when None). Names, datasets and the checkpoint are all checked
-    before anything is sampled or written.
+    ('latest' when None) and `device` ('auto' when None). `backend` runs the feature networks (Inception, LeNet):
+    "auto" is the fastest faithful one installed, see `metrics.backends`. Names, datasets, the backend and the
+    checkpoint are all checked before anything is sampled or written.
     """
+    resolve_backend(backend, "cpu" if device is None or str(device) == "auto" else device)
     if not isinstance(run, Run):
         run_dir = Path(run)
         checkpoint = "latest" if checkpoint is None else checkpoint
@@ -80,15 +79,18 @@ def evaluate(
         run = as_run(run, checkpoint, device)
     cfg = run.config
     names = check_metrics(metrics, cfg.data.name, cfg.data_info.shape if cfg.data_info else None)
-    return measure(run, names, seed=seed, checkpoint=_relative(run.checkpoint, run.path))
+    resolve_backend(backend, run.device)
+    return measure(run, names, seed=seed, checkpoint=_relative(run.checkpoint, run.path), backend=backend)
 
 
-def measure(run: Run, names: list[str], seed: int = 0, checkpoint: str | None = None) -> dict[str, dict[str, Any]]:
+def measure(
+    run: Run, names: list[str], seed: int = 0, checkpoint: str | None = None, backend: str = "auto"
+) -> dict[str, dict[str, Any]]:
     """Compute validated protocols on `run.generator` (in eval mode) and write each record to eval/<name>.json.
 
     `checkpoint` is what the record names as the weights' origin: None for in-memory weights during training.
     """
-    ctx = EvalContext(draw=unit_sampler(run), data=run.config.data, seed=seed, device=str(run.device))
+    ctx = EvalContext(draw=unit_sampler(run), data=run.config.data, seed=seed, device=str(run.device), backend=backend)
     records = {}
     for name in names:
         metric = get_metric(name)

@@ -13,9 +13,9 @@ from zerosum.metrics.registry import EvalContext, get_metric
 def protocols(monkeypatch, quick_classifier):
     monkeypatch.setattr(clf, "get_classifier", lambda dataset: quick_classifier)
     monkeypatch.setattr(domain, "N_SAMPLES", 2000)
-    domain._test_features.cache_clear()
+    domain._test_outputs.cache_clear()
     yield {name: get_metric(name, "mnist") for name in ("fd_lenet", "confident_lenet", "classes_lenet")}
-    domain._test_features.cache_clear()
+    domain._test_outputs.cache_clear()
 
 
 def _ctx(images01: torch.Tensor) -> EvalContext:
@@ -59,3 +59,16 @@ def test_one_class_has_high_precision_and_low_recall(protocols):
     ones = _ctx(train[labels == 1][:2000].float() / 255)
     precision = get_metric("precision_lenet", "mnist").compute(ones)
     assert precision["value"] > 0.6 and precision["recall"] < 0.3
+
+
+def test_records_name_the_backend_that_ran_lenet(protocols):
+    from zerosum.metrics import backends
+
+    train, _ = clf.load_split("mnist", "train")
+    want = backends.resolve_backend("auto", "cpu", clf.AUTO_ORDER)
+    ctx = _ctx(train[-2000:].float() / 255)
+    assert {protocols[name].compute(ctx)["backend"] for name in protocols} == {want}
+    eager = EvalContext(draw=ctx.draw, data=ctx.data, backend="torch")
+    assert protocols["confident_lenet"].compute(eager)["backend"] == "torch"
+    same = protocols["confident_lenet"].compute(ctx)["value"]  # a probability near 0.9 may fall either side
+    assert protocols["confident_lenet"].compute(eager)["value"] == pytest.approx(same, abs=1.5e-3)

@@ -14,7 +14,7 @@ def extractor(monkeypatch, tmp_path):
     """4×4 average-pooled pixels stand in for pool-3 features; records the batch sizes it sees."""
     calls: list[int] = []
 
-    def extract(images: torch.Tensor, device: str = "cpu", desc: str = "") -> torch.Tensor:
+    def extract(ctx: EvalContext, images: torch.Tensor, desc: str = "") -> torch.Tensor:
         assert images.dtype == torch.uint8  # generated images are quantised like real ones
         calls.append(len(images))
         return torch.nn.functional.adaptive_avg_pool2d(images.double() / 255, 4).flatten(1)

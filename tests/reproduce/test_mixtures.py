@@ -30,10 +30,11 @@ def test_coverage_over_seeds(tmp_path, name, k):
 
 
 def test_recipe_is_named_by_technique_on_the_page():
-    from zerosum.reproduce.mixtures import RECIPE, _technique
+    from zerosum.reproduce.catalogue import MIXTURE_RECIPE
+    from zerosum.reproduce.mixtures import _technique
 
     assert _technique("model.pack=4") == "PacGAN packing of 4 samples per D input (`model.pack=4`)"
     assert _technique("train.lr_anneal_from=0.5").startswith("lr annealed linearly to 0 from 50% of the run")
     assert _technique("train.sample_every=1000") == "`train.sample_every=1000`"  # no phrase: shown as written
     assert _technique("train.lr_anneal_from=[1]") == "`train.lr_anneal_from=[1]`"  # unformattable value
-    assert all(not _technique(o).startswith("`") for o in RECIPE)  # the default recipe is named in full
+    assert all(not _technique(o).startswith("`") for o in MIXTURE_RECIPE)  # the default recipe is named in full

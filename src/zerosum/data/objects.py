@@ -26,10 +26,11 @@ import torch.nn.functional as F
 
 from zerosum.config import DataConfig
 from zerosum.data.dataset import ImageSet
+from zerosum.data.registry import OBJECTS
 from zerosum.data.transforms import prepare
 from zerosum.errors import ConfigError, DataError
 
-NAME = "objects"
+NAME = OBJECTS
 SIZE = 32
 CLASSES = ("empty", "object")
 DEFAULT_N = {"train": 20_000, "test": 2_000}

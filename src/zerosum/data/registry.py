@@ -1,4 +1,8 @@
-"""The named datasets: where each is looked for, what it may be downloaded from, and how it is read."""
+"""The named datasets: where each is looked for, what it may be downloaded from, and which reader reads it.
+
+Every name is declared here without torch, so `zerosum data` lists them at once; the readers (`load.py` and the
+modules of the generated sets) need torch and are imported when a set is loaded.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +10,28 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import torch
-
-from zerosum.config import DataConfig
 from zerosum.data import cifar
 from zerosum.data.archive import is_archive, is_image_name
-from zerosum.data.dataset import ImageSet
-from zerosum.data.folder import read_images
-from zerosum.data.idx import load_idx_split, probe_idx
+from zerosum.data.idx import probe_idx
 from zerosum.data.sources import Found, Remote
-from zerosum.data.transforms import prepare
-from zerosum.errors import DataError
+from zerosum.lazy import LazyFunction
 
-Loader = Callable[["Spec", Found, DataConfig, bool], ImageSet]
+if TYPE_CHECKING:
+    from zerosum.config import DataConfig
+    from zerosum.data.dataset import ImageSet
+
+    Loader = Callable[["Spec", Found, DataConfig, bool], ImageSet]
+
+FOLDER = "folder"  # your own images: a folder, .zip or .tar (folder.py)
+STACKED = "stacked-mnist"  # three MNIST digits per image, built in memory wherever MNIST is found (stacked.py)
+OBJECTS = "objects"  # generated rooms holding a red object of known box (objects.py)
+TOY_DEFAULTS: dict[str, dict[str, Any]] = {  # the generated point sets (toy.py) and their default data.params
+    "toy-1d": {"mu": 4.0, "sigma": 0.5},
+    "ring-8": {"modes": 8, "radius": 1.0, "std": 0.01},
+    "grid-25": {"side": 5, "spacing": 2.0, "std": 0.05},
+}
 
 MNIST_CLASSES = tuple(str(i) for i in range(10))
 FASHION_CLASSES = (
@@ -49,7 +60,8 @@ _CIFAR_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 
 @dataclass(frozen=True)
 class Spec:
-    """A named dataset: folder names it goes by, how to recognise a copy, canonical downloads, its reader."""
+    """A named dataset read from files: folder names it goes by, how to recognise a copy, canonical downloads, and
+    its reader (a `LazyFunction`, so declaring it imports no torch)."""
 
     name: str
     aliases: tuple[str, ...]
@@ -57,52 +69,6 @@ class Spec:
     load: Loader
     classes: tuple[str, ...] = ()
     remotes: tuple[Remote, ...] = field(default_factory=tuple)
-
-
-def _make_set(
-    spec: Spec, images: torch.Tensor, labels, classes, found: Found, skipped: int = 0, original=None
-) -> ImageSet:
-    labels = torch.as_tensor(labels, dtype=torch.int64)
-    return ImageSet(images, labels, classes, spec.name, f"{found.source}: {found.path}", skipped, original)
-
-
-def _nchw_shapes(x: torch.Tensor) -> dict[tuple[int, int, int], int]:
-    n, c, h, w = x.shape
-    return {(int(h), int(w), int(c)): int(n)}
-
-
-def _splits(split: str) -> tuple[str, ...]:
-    return ("train", "test") if split == "all" else (split,)
-
-
-def load_idx(spec: Spec, found: Found, cfg: DataConfig, skip_bad: bool) -> ImageSet:
-    images, labels, left = [], [], cfg.limit
-    for split in _splits(cfg.split):
-        if left is not None and left <= 0:
-            break
-        x, y = load_idx_split(found.path, split, len(spec.classes), left)
-        images.append(x)
-        labels.append(y)
-        left = None if left is None else left - len(y)
-    x = torch.from_numpy(np.concatenate(images))[:, None]
-    original = _nchw_shapes(x)
-    x = prepare(x, cfg.channels, cfg.size, cfg.resize)
-    return _make_set(spec, x, np.concatenate(labels), spec.classes, found, original=original)
-
-
-def load_cifar(spec: Spec, found: Found, cfg: DataConfig, skip_bad: bool) -> ImageSet:
-    if cifar.is_pickle_source(found.path):
-        x, y = cifar.read_pickles(found.path, cfg.split)
-        if cfg.limit is not None:
-            x, y = x[: cfg.limit], y[: cfg.limit]
-        raw = torch.from_numpy(np.ascontiguousarray(x))
-        images = prepare(raw, cfg.channels, cfg.size, cfg.resize)
-        return _make_set(spec, images, y, spec.classes, found, original=_nchw_shapes(raw))
-    got = read_images(
-        found.path, split=cfg.split, channels=cfg.channels, size=cfg.size, mode=cfg.resize, limit=cfg.limit,
-        skip_bad=skip_bad, class_order=spec.classes,
-    )  # fmt: skip
-    return _make_set(spec, got.images, got.labels, got.classes, found, got.skipped, got.original)
 
 
 _SUBJECT = re.compile(r"^s(\d+)_\d+\.\w+$", re.IGNORECASE)
@@ -129,25 +95,6 @@ def probe_olivetti(path: Path) -> Path | None:
     return None
 
 
-def load_olivetti(spec: Spec, found: Found, cfg: DataConfig, skip_bad: bool) -> ImageSet:
-    got = read_images(
-        found.path, split=cfg.split, channels=cfg.channels, size=cfg.size, mode=cfg.resize, limit=cfg.limit,
-        skip_bad=skip_bad, labeler=olivetti_subject,
-    )  # fmt: skip
-    if not got.classes:
-        raise DataError(f"{found.path} is not laid out as Olivetti faces (sSS_KK.png or sNN/ folders); use 'folder'")
-    return _make_set(spec, got.images, got.labels, got.classes, found, got.skipped, got.original)
-
-
-def load_folder_path(path: Path, cfg: DataConfig, skip_bad: bool, name: str) -> ImageSet:
-    """Any folder/zip/tar of images as an ImageSet named `name`."""
-    got = read_images(
-        path, split=cfg.split, channels=cfg.channels, size=cfg.size, mode=cfg.resize, limit=cfg.limit,
-        skip_bad=skip_bad,
-    )  # fmt: skip
-    return ImageSet(got.images, got.labels, got.classes, name, f"folder: {path}", got.skipped, got.original)
-
-
 def _probe_cifar(path: Path) -> Path | None:
     if path.is_file():
         return path if is_archive(path) else None
@@ -161,12 +108,19 @@ def _idx_remotes(mirrors: tuple[str, ...], sums: dict[str, str], algo: str) -> t
 SPECS: dict[str, Spec] = {
     s.name: s
     for s in (
-        Spec("mnist", ("MNIST", "MNIST/raw"), probe_idx, load_idx, MNIST_CLASSES,
+        Spec("mnist", ("MNIST", "MNIST/raw"), probe_idx, LazyFunction("zerosum.data.load:load_idx"), MNIST_CLASSES,
              _idx_remotes(_MNIST_MIRRORS, _MNIST_SHA256, "sha256")),
-        Spec("fashion-mnist", ("fashion_mnist", "FashionMNIST", "FashionMNIST/raw"), probe_idx, load_idx,
-             FASHION_CLASSES, _idx_remotes(_FASHION_MIRRORS, _FASHION_MD5, "md5")),
-        Spec("cifar10", ("cifar-10", "CIFAR10"), _probe_cifar, load_cifar, cifar.CLASSES,
-             (Remote(cifar.PICKLE_TAR, (_CIFAR_URL,), "md5:c58f30108f718f92721af3b95e74349a"),)),
-        Spec("olivetti-faces", ("olivetti", "att_faces", "orl_faces"), probe_olivetti, load_olivetti),
+        Spec("fashion-mnist", ("fashion_mnist", "FashionMNIST", "FashionMNIST/raw"), probe_idx,
+             LazyFunction("zerosum.data.load:load_idx"), FASHION_CLASSES,
+             _idx_remotes(_FASHION_MIRRORS, _FASHION_MD5, "md5")),
+        Spec("cifar10", ("cifar-10", "CIFAR10"), _probe_cifar, LazyFunction("zerosum.data.load:load_cifar"),
+             cifar.CLASSES, (Remote(cifar.PICKLE_TAR, (_CIFAR_URL,), "md5:c58f30108f718f92721af3b95e74349a"),)),
+        Spec("olivetti-faces", ("olivetti", "att_faces", "orl_faces"), probe_olivetti,
+             LazyFunction("zerosum.data.load:load_olivetti")),
     )
 }  # fmt: skip
+
+
+def dataset_names() -> list[str]:
+    """Every registered dataset name (a path to a folder or archive is accepted as well)."""
+    return [*SPECS, STACKED, OBJECTS, FOLDER, *TOY_DEFAULTS]

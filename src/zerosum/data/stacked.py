@@ -19,10 +19,11 @@ import torch
 
 from zerosum.config import DataConfig
 from zerosum.data.dataset import ImageSet
+from zerosum.data.registry import STACKED
 from zerosum.data.transforms import prepare
 from zerosum.errors import DataError
 
-NAME = "stacked-mnist"
+NAME = STACKED
 CLASSES = tuple(f"{i:03d}" for i in range(1000))
 _ALLOWED = ("n", "seed")
 
@@ -77,16 +78,3 @@ def load_stacked(cfg: DataConfig) -> ImageSet:
     x = prepare(torch.cat(images), cfg.channels, cfg.size, cfg.resize)
     source = f"stacked (seed {seed}) from {'; '.join(dict.fromkeys(sources))}"
     return ImageSet(x, torch.cat(labels), CLASSES, NAME, source)
-
-
-def describe(mnist_row: dict) -> dict:
-    """The `zerosum data` row of Stacked MNIST, given MNIST's: it is found where MNIST is found."""
-    found = mnist_row.get("found")
-    where = None if found is None else {"source": f"stacked from mnist, {found['source']}", "path": found["path"]}
-    return {
-        **mnist_row,
-        "name": NAME,
-        "found": where,
-        "source": None if where is None else where["source"],
-        "path": None if where is None else where["path"],
-    }

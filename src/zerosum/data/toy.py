@@ -5,27 +5,22 @@
 - ring-8: 8 Gaussians evenly on a circle of radius 1, std 0.01.
 - grid-25: 25 Gaussians at {-4, -2, 0, 2, 4}², std 0.05.
 Components get equal shares (counts differ by at most one) in shuffled order, so mode-coverage statistics
-are exact rather than binomially noisy. The test split uses seed + 1, "all" is train then test.
+are exact rather than binomially noisy. The test split uses seed + 1, "all" is train then test. The names and
+default `data.params` are declared in `registry.TOY_DEFAULTS`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 import torch
 
 from zerosum.data.dataset import PointSet
+from zerosum.data.registry import TOY_DEFAULTS
 from zerosum.errors import DataError
 
 DEFAULT_N = 100_000
-
-_DEFAULTS: dict[str, dict[str, Any]] = {
-    "toy-1d": {"mu": 4.0, "sigma": 0.5},
-    "ring-8": {"modes": 8, "radius": 1.0, "std": 0.01},
-    "grid-25": {"side": 5, "spacing": 2.0, "std": 0.05},
-}
 
 
 def ring_modes(k: int, radius: float) -> torch.Tensor:
@@ -45,11 +40,11 @@ def _mixture(modes: torch.Tensor, std: float, n: int, gen: torch.Generator) -> t
 
 
 def _params(name: str, params: dict[str, Any]) -> dict[str, Any]:
-    allowed = {"n", "seed", *_DEFAULTS[name]}
+    allowed = {"n", "seed", *TOY_DEFAULTS[name]}
     unknown = set(params) - allowed
     if unknown:
         raise DataError(f"unknown data.params {sorted(unknown)} for {name}; allowed: {', '.join(sorted(allowed))}")
-    out = {"n": DEFAULT_N, "seed": 0, **_DEFAULTS[name], **params}
+    out = {"n": DEFAULT_N, "seed": 0, **TOY_DEFAULTS[name], **params}
     if int(out["n"]) < 1:
         raise DataError(f"data.params.n must be >= 1 for {name}, got {out['n']}")
     return out
@@ -82,6 +77,3 @@ def load_toy(name: str, params: dict[str, Any], split: str = "train", limit: int
     std = float(p["sigma"] if name == "toy-1d" else p["std"])
     classes = () if modes is None else tuple(f"mode{i}" for i in range(len(modes)))
     return PointSet(points, labels, classes, name, modes, std, source=f"generated (seed {seed})")
-
-
-TOYS: dict[str, Callable[..., PointSet]] = {name: load_toy for name in _DEFAULTS}

@@ -2,7 +2,8 @@
 
 These are the mode-collapse benchmarks of the unrolled GAN (Metz et al. 2017), VEEGAN (Srivastava et al. 2017)
 and PacGAN (Lin et al. 2018); the statistics themselves are `zerosum.metrics.modes`. The sample counts are the
-papers' (2,500 points, 26,000 images) and are part of the protocol's name, like every other metric here.
+papers' (2,500 points, 26,000 images) and are part of the protocol's name, like every other metric here; the
+protocols are declared in `catalogue`.
 """
 
 from __future__ import annotations
@@ -14,19 +15,13 @@ from torch import Tensor
 from zerosum.data import PointSet, load_dataset
 from zerosum.errors import ConfigError
 from zerosum.metrics import classifier as clf
+from zerosum.metrics.catalogue import STACKED_SHAPE
 from zerosum.metrics.modes import mode_stats, stacked_mode_stats
-from zerosum.metrics.registry import EvalContext, register
+from zerosum.metrics.registry import EvalContext
 from zerosum.sizes import shape_text
 
 N_TOY_SAMPLES = 2_500
 N_STACKED_SAMPLES = 26_000
-STACKED_SHAPE = (3, 28, 28)
-
-_TOY_COMPARABLE = (
-    "the 2-D mixture tables of VEEGAN (Srivastava et al. 2017) and PacGAN (Lin et al. 2018): modes captured "
-    "(value), share of high-quality samples (within 3σ of a mode) and, in PacGAN, the reverse KL; both count "
-    "2,500 samples. Comparable when data.params match the paper's mixture ({layout})"
-)
 
 
 def _toy_modes(ctx: EvalContext) -> dict[str, Any]:
@@ -45,26 +40,10 @@ def _toy_modes(ctx: EvalContext) -> dict[str, Any]:
     }
 
 
-@register(
-    "modes_ring8",
-    "modes of the ring captured by 2,500 samples (a mode counts when a sample lies within 3σ of it)",
-    higher_is_better=True,
-    comparable=_TOY_COMPARABLE.format(layout="PacGAN's 2D-ring is 8 modes, radius 1, std 0.01: the defaults"),
-    datasets=("ring-8",),
-    shape=(2,),
-)
 def modes_ring8(ctx: EvalContext) -> dict[str, Any]:
     return _toy_modes(ctx)
 
 
-@register(
-    "modes_grid25",
-    "modes of the grid captured by 2,500 samples (a mode counts when a sample lies within 3σ of it)",
-    higher_is_better=True,
-    comparable=_TOY_COMPARABLE.format(layout="PacGAN's 2D-grid is 25 modes at {-4,-2,0,2,4}², std 0.05: the defaults"),
-    datasets=("grid-25",),
-    shape=(2,),
-)
 def modes_grid25(ctx: EvalContext) -> dict[str, Any]:
     return _toy_modes(ctx)
 
@@ -86,18 +65,6 @@ def _stacked_digits(ctx: EvalContext) -> Tensor:
     return ctx.memo(("stacked_digits", N_STACKED_SAMPLES), compute)
 
 
-@register(
-    "modes_stacked_mnist",
-    "modes of Stacked MNIST (of 1,000) hit by 26,000 samples, each channel's digit read by the MNIST LeNet",
-    higher_is_better=True,
-    comparable=(
-        "the Stacked MNIST tables of the unrolled GAN (Metz et al. 2017), VEEGAN and PacGAN (modes of 1,000 and "
-        "KL to uniform, 26,000 samples in VEEGAN/PacGAN): comparable in kind, not digit for digit, since each paper "
-        "reads the digits with its own pretrained MNIST classifier and this uses the project's LeNet"
-    ),
-    datasets=("stacked-mnist",),
-    shape=STACKED_SHAPE,
-)
 def modes_stacked_mnist(ctx: EvalContext) -> dict[str, Any]:
     digits = _stacked_digits(ctx)
     stats = stacked_mode_stats(digits)

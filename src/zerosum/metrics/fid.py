@@ -16,35 +16,44 @@ import torch
 from torch import Tensor
 
 from zerosum.metrics.frechet import feature_stats, frechet_distance, kid
-from zerosum.metrics.inception import SHA1, inception_features
+from zerosum.metrics.inception import SHA1, inception_features, inception_network
 from zerosum.metrics.reference import real_features, to_uint8
-from zerosum.metrics.registry import EvalContext, register
+from zerosum.metrics.registry import EvalContext
 
 EXTRACTOR = f"inception-{SHA1[:8]}"
 KID_SUBSETS = 100
 KID_SUBSET_SIZE = 1000
-NOT_COMPARABLE = "zerosum runs only: FID from 2,000 samples reads higher than any published 10k/50k FID"
 
 
-def _extract(images: Tensor, device: str = "cpu", desc: str = "Inception features") -> Tensor:
-    """Inception features with a progress bar and ETA (10k images take ~30 min on two CPU cores)."""
-    return inception_features(images, device=device, desc=desc)
+BACKEND_KEY = ("backend", "inception")
+
+
+def _extract(ctx: EvalContext, images: Tensor, desc: str) -> Tensor:
+    """Inception features on the evaluation's device and backend, with a progress bar and ETA; the backend that
+    ran is noted in the context for the records."""
+    ctx.memo(BACKEND_KEY, lambda: inception_network(ctx.backend, ctx.device).backend)
+    return inception_features(images, device=ctx.device, desc=desc, backend=ctx.backend)
 
 
 def _real(ctx: EvalContext, split: str) -> Tensor:
-    extract = partial(_extract, device=ctx.device, desc=f"Inception features of {ctx.data.name} {split}")
+    extract = partial(_extract, ctx, desc=f"Inception features of {ctx.data.name} {split}")
     return ctx.memo(("inception-real", split), lambda: real_features(ctx.data, split, EXTRACTOR, extract))
 
 
 def _fake(ctx: EvalContext, n: int) -> Tensor:
     desc = f"Inception features of {n} samples"
-    return ctx.memo(("inception", n), lambda: _extract(to_uint8(ctx.samples(n)), device=ctx.device, desc=desc))
+    return ctx.memo(("inception", n), lambda: _extract(ctx, to_uint8(ctx.samples(n)), desc))
+
+
+def _backend(ctx: EvalContext) -> str | None:
+    """What ran Inception in this evaluation ("auto" resolved), for the record."""
+    return ctx.memo(BACKEND_KEY, lambda: None)
 
 
 def _fid(ctx: EvalContext, n: int, split: str) -> dict[str, Any]:
     real, fake = _real(ctx, split), _fake(ctx, n)
     value = frechet_distance(*feature_stats(fake), *feature_stats(real))
-    return {"value": value, "n_fake": len(fake), "n_real": len(real), "split": split}
+    return {"value": value, "n_fake": len(fake), "n_real": len(real), "split": split, "backend": _backend(ctx)}
 
 
 def _kid(ctx: EvalContext, n: int, split: str) -> dict[str, Any]:
@@ -52,28 +61,13 @@ def _kid(ctx: EvalContext, n: int, split: str) -> dict[str, Any]:
     gen = torch.Generator().manual_seed(ctx.seed)
     mean, std = kid(fake, real, KID_SUBSETS, KID_SUBSET_SIZE, generator=gen)
     return {"value": mean, "std": std, "n_fake": len(fake), "n_real": len(real), "split": split,
-            "subsets": KID_SUBSETS, "subset_size": min(KID_SUBSET_SIZE, len(fake), len(real))}  # fmt: skip
+            "subsets": KID_SUBSETS, "subset_size": min(KID_SUBSET_SIZE, len(fake), len(real)),
+            "backend": _backend(ctx)}  # fmt: skip
 
 
-# name, statistic, samples, reference split, description, comparable to
-_PROTOCOLS = (
-    ("fid10k_test", _fid, 10_000, "test", "FID, Inception pool-3 features: 10k samples vs every test-split image",
-     "FIDs of 10k samples against the test split (e.g. CIFAR-10 FID tables that state '10k, test')"),
-    ("fid50k_train", _fid, 50_000, "train",
-     "FID, Inception pool-3 features: 50k samples vs every training image (hours on a CPU)",
-     "StyleGAN2-ADA's fid50k_full and most CIFAR-10 FID tables (50k samples vs the training set)"),
-    ("fid2k_test", _fid, 2_000, "test",
-     "FID, Inception pool-3 features: 2k samples vs every test-split image (cheap; NOT comparable to papers)",
-     NOT_COMPARABLE),
-    ("kid10k_test", _kid, 10_000, "test",
-     "KID (×1, not ×1000), Inception features: 10k samples vs the test split, 100 subsets of 1,000",
-     "KID tables using 100 subsets of 1,000 (Bińkowski et al. 2018); papers often print KID×10³"),
-    ("kid2k_test", _kid, 2_000, "test",
-     "KID, Inception features: 2k samples vs the test split, 100 subsets of 1,000 (cheap; unbiased but noisier)",
-     "KID is unbiased, so its mean matches kid10k_test's in expectation; its std is larger"),
-)  # fmt: skip
-
-for _name, _statistic, _n, _split, _description, _comparable in _PROTOCOLS:
-    register(_name, _description, higher_is_better=False, comparable=_comparable, images_only=True)(
-        partial(_statistic, n=_n, split=_split)
-    )
+# The protocols (declared in `catalogue`): the sample count and reference split are part of the name
+fid10k_test = partial(_fid, n=10_000, split="test")
+fid50k_train = partial(_fid, n=50_000, split="train")
+fid2k_test = partial(_fid, n=2_000, split="test")
+kid10k_test = partial(_kid, n=10_000, split="test")
+kid2k_test = partial(_kid, n=2_000, split="test")

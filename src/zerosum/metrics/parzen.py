@@ -16,7 +16,7 @@ Protocol, as we read the paper and its released evaluation script:
   plus or minus its standard error, std / sqrt(M) (population std, as numpy's default in the original script).
 
 The estimate is known to be a poor judge of sample quality in high dimension (Theis et al., 2016); it is here to
-reproduce the paper's table, not to rank models.
+reproduce the paper's table, not to rank models. `parzen_mnist` and `parzen_fashion` are declared in `catalogue`.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ from torch import Tensor
 
 from zerosum.config import DataConfig
 from zerosum.errors import ConfigError
+from zerosum.metrics.catalogue import MNIST_SHAPE
 from zerosum.metrics.reference import real_images
-from zerosum.metrics.registry import EvalContext, register
+from zerosum.metrics.registry import EvalContext
 from zerosum.sizes import shape_text
 
 # float64 throughout: the expanded distance ||x||^2 + ||s||^2 - 2 x.s cancels badly in float32 (about 2e-5 absolute
@@ -162,9 +163,9 @@ VALIDATION = slice(50_000, 51_000)  # the first 1,000 of the last 10,000 trainin
 
 def _parzen_on(dataset: str, ctx: EvalContext) -> dict[str, Any]:
     samples = ctx.samples(N_SAMPLES)
-    if samples.shape[1:] != (1, 28, 28):
+    if samples.shape[1:] != MNIST_SHAPE:
         raise ConfigError(
-            f"{dataset} Parzen needs {shape_text((1, 28, 28))} samples, got {shape_text(samples.shape[1:])}; "
+            f"{dataset} Parzen needs {shape_text(MNIST_SHAPE)} samples, got {shape_text(samples.shape[1:])}; "
             "train at 28×28 with 1 channel"
         )
     data = DataConfig(name=dataset, root=ctx.data.root)
@@ -173,25 +174,9 @@ def _parzen_on(dataset: str, ctx: EvalContext) -> dict[str, Any]:
     return parzen_protocol(samples, validation, test)
 
 
-@register(
-    "parzen_mnist",
-    "Parzen-window log-likelihood of the MNIST test set under 10k samples; σ picked on train[50000:51000]",
-    higher_is_better=True,
-    comparable="the GAN paper's Table 1 (MNIST 225 ± 2) and the DBN/CAE/GSN rows beside it",
-    datasets=("mnist",),
-    shape=(1, 28, 28),
-)
 def parzen_mnist(ctx: EvalContext) -> dict[str, Any]:
     return _parzen_on("mnist", ctx)
 
 
-@register(
-    "parzen_fashion",
-    "Parzen-window log-likelihood of the Fashion-MNIST test set under 10k samples; σ picked on train[50000:51000]",
-    higher_is_better=True,
-    comparable="papers applying the GAN paper's Parzen protocol to Fashion-MNIST (no figure in the GAN paper)",
-    datasets=("fashion-mnist",),
-    shape=(1, 28, 28),
-)
 def parzen_fashion(ctx: EvalContext) -> dict[str, Any]:
     return _parzen_on("fashion-mnist", ctx)

@@ -1,6 +1,6 @@
 """Features of real data, computed once per dataset, split and feature network, and kept in the cache dir.
 
-Inception features of a 10k-image test split cost ~40 minutes on two CPU cores; every later FID against that split
+Inception features of a 10k-image test split cost ~6 minutes on two CPU cores; every later FID against that split
 should cost nothing for the real side. The cache key holds the feature network's identity and a SHA-1 of the
 images' bytes, so a changed dataset, resize or network can never be matched with stale features.
 """

@@ -3,19 +3,24 @@
 `fid10k_test` means 10,000 generated samples against the test split's Inception statistics, always; a different
 sample count or split is a different name. That is what makes a number in `eval/<name>.json` mean the same thing
 as the number in a paper (or in another run): the protocol cannot be changed by a flag.
+
+The project's protocols are declared in `catalogue` with their functions' import paths, so listing them
+(`zerosum metrics`) needs no torch; each function's module loads when it is first computed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from torch import Tensor
-
-from zerosum.config import DataConfig
 from zerosum.errors import ConfigError
 from zerosum.sizes import shape_text
+
+if TYPE_CHECKING:  # annotations only: the registry itself loads without torch (see `catalogue`)
+    from torch import Tensor
+
+    from zerosum.config import DataConfig
 
 
 @dataclass
@@ -28,6 +33,7 @@ class EvalContext:
     data: DataConfig  # the training data; reference splits, domain features and toy modes are chosen by it
     seed: int = 0
     device: str = "cpu"  # where feature networks run (the run's device: Inception is ~50x faster on a GPU)
+    backend: str = "auto"  # what runs them there (metrics.backends: eager torch, OpenVINO, ONNX Runtime)
     _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -44,13 +50,17 @@ class EvalContext:
         return self.memo(("samples", n), lambda: self.draw(n, self.seed))
 
 
+Compute = Callable[[EvalContext], dict[str, Any]]  # a protocol: its record, with at least "value"
+
+
 @dataclass(frozen=True)
 class Metric:
-    """A registered protocol. `compute` returns a dict with at least "value"; `comparable` names the published
-    numbers it can be set beside, or says that it is a project-internal number."""
+    """A registered protocol. `compute` returns a dict with at least "value" (for the catalogue's protocols it is a
+    `LazyFunction`, imported on first call); `comparable` names the published numbers it can be set beside, or says
+    that it is a project-internal number."""
 
     name: str
-    compute: Callable[[EvalContext], dict[str, Any]]
+    compute: Compute
     description: str
     higher_is_better: bool
     comparable: str
@@ -62,8 +72,9 @@ class Metric:
 REGISTRY: dict[str, Metric] = {}
 
 
-def register(
+def declare(
     name: str,
+    compute: Compute,
     description: str,
     *,
     higher_is_better: bool,
@@ -71,16 +82,28 @@ def register(
     datasets: tuple[str, ...] = (),
     shape: tuple[int, ...] | None = None,
     images_only: bool = False,
-) -> Callable[[Callable[[EvalContext], dict[str, Any]]], Callable[[EvalContext], dict[str, Any]]]:
-    """Decorator adding a protocol to the registry (names are unique)."""
+) -> Metric:
+    """Add a protocol to the registry (names are unique) and return it."""
+    if name in REGISTRY:
+        raise ValueError(f"metric {name!r} is registered twice")
+    metric = Metric(name, compute, description, higher_is_better, comparable, datasets, shape, images_only)
+    REGISTRY[name] = metric
+    return metric
 
-    def add(fn: Callable[[EvalContext], dict[str, Any]]) -> Callable[[EvalContext], dict[str, Any]]:
-        if name in REGISTRY:
-            raise ValueError(f"metric {name!r} is registered twice")
-        REGISTRY[name] = Metric(name, fn, description, higher_is_better, comparable, datasets, shape, images_only)
+
+def register(name: str, description: str, **options: Any) -> Callable[[Compute], Compute]:
+    """Decorator form of `declare` (same keywords), for a protocol function at hand: your own, a test's stand-in."""
+
+    def add(fn: Compute) -> Compute:
+        declare(name, fn, description, **options)
         return fn
 
     return add
+
+
+def list_metrics() -> list[Metric]:
+    """Every registered protocol, by name."""
+    return [REGISTRY[name] for name in sorted(REGISTRY)]
 
 
 def get_metric(name: str, dataset: str | None = None, shape: tuple[int, ...] | list[int] | None = None) -> Metric:

@@ -16,7 +16,7 @@ from zerosum.images import make_grid
 from zerosum.plots import _pyplot, _save
 from zerosum.reproduce.fid_tables import fmt, minutes, train_timed
 from zerosum.reproduce.job import Job
-from zerosum.reproduce.registry import Outcome, Row, register
+from zerosum.reproduce.registry import Outcome, Row
 from zerosum.run import load_run
 from zerosum.sampling import sample
 
@@ -52,17 +52,6 @@ def _grids(job: Job, runs: dict[str, Path], steps: int) -> None:
     _save(fig, job.figure("variants.png", f"36 samples of each variant after {steps:,} steps (seed 0)"))
 
 
-@register(
-    "dcgan-ablation",
-    title="DCGAN's training details on MNIST: β1, learning rate, BatchNorm",
-    source="Radford et al. 2015, section 4 (details of adversarial training)",
-    budgets={
-        "fast": {"steps": 500, "variants": list(VARIANTS), "base": ["train.ema=0"],
-                 "metrics": ["fd_lenet", "confident_lenet"]},
-        "paper": {"steps": 5000, "variants": list(VARIANTS), "base": ["train.ema=0"],
-                  "metrics": ["fd_lenet", "confident_lenet"]},
-    },
-)  # fmt: skip
 def dcgan_ablation(job: Job) -> Outcome:
     p = job.params
     metrics, steps = [str(m) for m in p["metrics"]], int(p["steps"])

@@ -24,7 +24,7 @@ from zerosum.metrics.reference import real_images
 from zerosum.plots import _pyplot, _save
 from zerosum.reproduce.job import Job
 from zerosum.reproduce.neighbours import nearest
-from zerosum.reproduce.registry import Outcome, Row, register
+from zerosum.reproduce.registry import Outcome, Row
 from zerosum.run import load_run
 
 PANEL = 12  # samples in the neighbour panel
@@ -84,15 +84,6 @@ def _histogram(stats: dict, path: Path) -> None:
     _save(fig, path)
 
 
-@register(
-    "dcgan-faces",
-    title="DCGAN on Olivetti faces 64×64: samples and their nearest training faces",
-    source="Radford et al. 2015: faces (section 4.2) and the memorisation question of sections 4.1 and 6.1",
-    budgets={
-        "fast": {"steps": 700, "ngf": 64, "ndf": 64, "samples": 1000},  # ≈ 16 min on 2 cores, see above
-        "paper": {"steps": 5000, "ngf": 64, "ndf": 64, "samples": 1000},
-    },
-)
 def dcgan_faces(job: Job) -> Outcome:
     p = job.params
     steps, n = int(p["steps"]), int(p["samples"])

@@ -18,7 +18,7 @@ from zerosum.atomic import atomic_write_text
 from zerosum.representation import BASELINE, SVM, evaluate_features, plot_record
 from zerosum.reproduce import fid_tables
 from zerosum.reproduce.job import Job
-from zerosum.reproduce.registry import Outcome, Row, get, register
+from zerosum.reproduce.registry import Outcome, Row, get
 from zerosum.run import load_run
 
 NAMES = {"dcgan-mnist": "MNIST", "dcgan-fashion": "Fashion-MNIST", "dcgan-cifar10": "CIFAR-10"}
@@ -30,11 +30,6 @@ RELATED = (
     "(Radford et al. 2015, Table 2): the comparison the target column checks; and CIFAR-10 with 4,000 labels "
     f"(400 per class), 73.8% ± 0.4 from a D trained on ImageNet-1k ({TABLE1})."
 )
-
-
-def _budget(sources: list[str], all_labels: list[str], max_train: int | None) -> dict[str, Any]:
-    return {"sources": sources, "steps": None, "extra": [], "labels": 1000, "seeds": 5, "epochs": 30,
-            "all_labels": all_labels, "max_train": max_train}  # fmt: skip
 
 
 def source_overrides(job: Job, source: str) -> list[str]:
@@ -115,13 +110,6 @@ def _all_rows(name: str, source: str, rec: dict[str, Any]) -> tuple[list[Row], s
     return rows, text
 
 
-@register(
-    "dcgan-features",
-    title="DCGAN discriminator features + linear L2-SVM, against the same network trained on the labels",
-    source="Radford et al. 2015, §5.1 and Tables 1–2",
-    budgets={"fast": _budget(list(NAMES), ["dcgan-cifar10"], 10_000),
-             "paper": _budget(list(NAMES), ["dcgan-cifar10"], None)},
-)  # fmt: skip
 def dcgan_features(job: Job) -> Outcome:
     p = job.params
     labels, seeds, epochs = int(p["labels"]), int(p["seeds"]), int(p["epochs"])

@@ -20,7 +20,7 @@ from zerosum.metrics import parzen
 from zerosum.metrics.reference import real_images
 from zerosum.plots import _pyplot, _save
 from zerosum.reproduce.job import Job
-from zerosum.reproduce.registry import Outcome, Row, register
+from zerosum.reproduce.registry import Outcome, Row
 from zerosum.run import load_run
 from zerosum.sampling import sample, save_grid
 
@@ -83,15 +83,6 @@ def _grid(run_dir: Path, path: Path) -> None:
     save_grid(sample(load_run(run_dir), 100, seed=0), path, nrow=10)
 
 
-@register(
-    "gan-mnist",
-    title="Table 1: Parzen-window log-likelihood of the MNIST test set",
-    source="Goodfellow et al. 2014, Table 1",
-    budgets={
-        "fast": {"steps": 16000, "dcgan_steps": 600},  # ≈ 16 min on 2 cores, see above
-        "paper": {"steps": 150000, "dcgan_steps": 10000},
-    },
-)
 def gan_mnist(job: Job) -> Outcome:
     p = job.params
     steps, dcgan_steps = int(p["steps"]), int(p["dcgan_steps"])

@@ -2,7 +2,7 @@
 
 A single seed says little about mode collapse: a recipe that covers all modes once may drop three the next time.
 So every seed is its own run, and the rows give the mean and the worst seed. The recipe (packing, schedule, EMA)
-is a budget parameter, so a page always names the techniques its numbers came from.
+is a budget parameter (see `catalogue`), so a page always names the techniques its numbers came from.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import yaml
 from zerosum.data.toy import grid_modes, ring_modes
 from zerosum.plots import _pyplot, _save
 from zerosum.reproduce.job import Job
-from zerosum.reproduce.registry import Outcome, Row, register
+from zerosum.reproduce.registry import Outcome, Row
 from zerosum.run import load_run
 from zerosum.sampling import sample
 
@@ -26,10 +26,6 @@ ANCHORS = {
     "grid-25": {"modes": 25, "gan": "GAN 17.3", "pac": "PacGAN4 24.8", "hq": "PacGAN4 93.6%", "kl": "PacGAN4 0.04"},
 }
 
-# PacGAN4 (D judges 4 samples jointly, so a G that drops modes is easy to spot), the lr annealed to 0 over the
-# second half with an EMA of G (raised the high-quality share in 3-seed trials), and a small R1 penalty (D's gradient
-# vanishes on the data, so G settles on the modes; it balanced them): see docs/results/ring-8-tried.md.
-RECIPE = ["model.pack=4", "train.r1_gamma=0.01", "train.lr_anneal_from=0.5", "train.ema=0.999"]
 # What an override does, for the page's text; an override not listed here is shown as written.
 TECHNIQUES = {
     "model.pack": "PacGAN packing of {v} samples per D input",
@@ -105,14 +101,9 @@ def _technique(override: str) -> str:
     return f"{text} (`{override}`)"
 
 
-def _register(name: str, table: str, title: str) -> None:
-    budgets = {
-        "fast": {"seeds": 10, "steps": 5000, "recipe": RECIPE},
-        "paper": {"seeds": 10, "steps": 20000, "recipe": RECIPE},
-    }
-    source = f"Lin et al. 2018 (PacGAN), {table} table; Srivastava et al. 2017 (VEEGAN)"
-    register(name, title=title, source=source, budgets=budgets)(lambda job: coverage(job, name))
+def ring_8(job: Job) -> Outcome:
+    return coverage(job, "ring-8")
 
 
-_register("ring-8", "2D-ring", "mode coverage of 8 Gaussians on a ring, 10 seeds")
-_register("grid-25", "2D-grid", "mode coverage of 25 Gaussians on a grid, 10 seeds")
+def grid_25(job: Job) -> Outcome:
+    return coverage(job, "grid-25")

@@ -3,6 +3,9 @@
 An experiment trains what it needs through `Job.train` (which resumes or reuses a run an earlier invocation left
 behind), measures it, and returns an `Outcome`: rows for the results table, figures and a short analysis. The
 runner (`runner.py`) times it and writes the pages, so an experiment never touches docs/ itself.
+
+The project's experiments are declared in `catalogue` with their functions' import paths, so listing them
+(`zerosum reproduce --list`) needs no torch; an experiment's module loads when it runs.
 """
 
 from __future__ import annotations
@@ -15,11 +18,6 @@ from typing import Any
 from zerosum.errors import ConfigError
 
 BUDGETS = ("fast", "paper")
-# The order of `--list` and RESULTS.md: the GAN paper, the DCGAN paper, then the mode-collapse benchmarks.
-ORDER = (
-    "toy-1d", "gan-mnist", "dcgan-mnist", "dcgan-fashion", "dcgan-cifar10", "dcgan-faces", "ring-8", "grid-25",
-    "stacked-mnist", "dcgan-ablation",
-)  # fmt: skip
 
 
 @dataclass
@@ -53,7 +51,7 @@ class Experiment:
     title: str
     source: str  # the paper or benchmark it reproduces
     budgets: dict[str, dict[str, Any]]  # budget → parameters the function reads from job.params
-    fn: Callable[[Any], Outcome]
+    fn: Callable[[Any], Outcome]  # a `LazyFunction` for the catalogue's experiments
 
     @property
     def summary(self) -> str:
@@ -63,26 +61,35 @@ class Experiment:
 _EXPERIMENTS: dict[str, Experiment] = {}
 
 
-def register(
-    name: str, title: str, source: str, budgets: dict[str, dict[str, Any]]
-) -> Callable[[Callable[[Any], Outcome]], Callable[[Any], Outcome]]:
-    """Decorator: add an experiment; every budget of BUDGETS must be given."""
+def declare(
+    name: str, fn: Callable[[Any], Outcome], *, title: str, source: str, budgets: dict[str, dict[str, Any]]
+) -> Experiment:
+    """Add an experiment and return it; every budget of BUDGETS must be given, names are unique."""
     missing = [b for b in BUDGETS if b not in budgets]
     if missing:
         raise ValueError(f"experiment {name} lacks budgets {missing}")
+    if name in _EXPERIMENTS:
+        raise ValueError(f"experiment {name} registered twice")
+    experiment = Experiment(name, title, source, budgets, fn)
+    _EXPERIMENTS[name] = experiment
+    return experiment
+
+
+def register(
+    name: str, title: str, source: str, budgets: dict[str, dict[str, Any]]
+) -> Callable[[Callable[[Any], Outcome]], Callable[[Any], Outcome]]:
+    """Decorator form of `declare`, for an experiment function at hand (your own)."""
 
     def add(fn: Callable[[Any], Outcome]) -> Callable[[Any], Outcome]:
-        if name in _EXPERIMENTS:
-            raise ValueError(f"experiment {name} registered twice")
-        _EXPERIMENTS[name] = Experiment(name, title, source, budgets, fn)
+        declare(name, fn, title=title, source=source, budgets=budgets)
         return fn
 
     return add
 
 
 def experiments() -> list[Experiment]:
-    rank = {name: i for i, name in enumerate(ORDER)}
-    return sorted(_EXPERIMENTS.values(), key=lambda e: rank.get(e.name, len(ORDER)))
+    """Every experiment in the order declared: the catalogue's (that of `--list` and RESULTS.md), then yours."""
+    return list(_EXPERIMENTS.values())
 
 
 def get(name: str) -> Experiment:

@@ -11,10 +11,8 @@ import yaml
 
 from zerosum.data.sources import check_root
 from zerosum.errors import ConfigError
-from zerosum.reproduce.job import Job
 from zerosum.reproduce.registry import check_budget, get
 from zerosum.reproduce.report import save_outcome
-from zerosum.runtime import describe_hardware, resolve_device
 
 
 def parse_params(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
@@ -49,6 +47,9 @@ def reproduce(
     `params` overrides the budget's parameters (each experiment lists them in `zerosum reproduce --list`); the
     page's command names every override, so the numbers stay traceable to what produced them.
     """
+    from zerosum.reproduce.job import Job  # job and runtime load torch: here, so listing experiments does not
+    from zerosum.runtime import describe_hardware, resolve_device
+
     exp = get(name)
     check_budget(budget)
     params = dict(params or {})

@@ -14,7 +14,7 @@ from torch import Tensor
 from zerosum.config import DataConfig
 from zerosum.reproduce.fid_tables import describe, fmt, minutes, recipe, sample_figure, train_timed
 from zerosum.reproduce.job import Job
-from zerosum.reproduce.registry import Outcome, Row, register
+from zerosum.reproduce.registry import Outcome, Row
 from zerosum.run import read_config
 
 PRESET = "dcgan-stacked-mnist"
@@ -45,17 +45,6 @@ def _kl_noise_floor(n: int, k: int = N_MODES) -> float:
     return (k - 1) / (2 * n)
 
 
-@register(
-    "stacked-mnist",
-    title="Stacked MNIST: modes of 1,000 and KL to uniform",
-    source="Srivastava et al. 2017 (VEEGAN); Lin et al. 2018 (PacGAN): Stacked MNIST",
-    budgets={
-        "fast": {"steps": 18000, "recipe": "demo", "overrides": ["model.pack=2", "model.ngf=32", "model.ndf=32"],
-                 "metric": "modes_stacked_mnist", "real_reference": True},
-        "paper": {"steps": 20000, "recipe": "preset", "overrides": ["model.pack=2"],
-                  "metric": "modes_stacked_mnist", "real_reference": True},
-    },
-)  # fmt: skip
 def stacked_mnist(job: Job) -> Outcome:
     p = job.params
     metric = str(p["metric"])

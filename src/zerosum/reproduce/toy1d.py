@@ -14,15 +14,13 @@ import torch
 
 from zerosum.plots import _pyplot, _save
 from zerosum.reproduce.job import Job
-from zerosum.reproduce.registry import Outcome, Row, register
+from zerosum.reproduce.registry import Outcome, Row
 from zerosum.run import Run, load_run
 from zerosum.sampling import sample
 from zerosum.training.checkpoint import checkpoint_name
 
 D_TARGET = 0.05  # max |D(x) − ½| on μ ± 2σ
 W1_TARGET = 0.05  # in data units; σ = 0.5
-# The lr falls linearly to 0 over the second half: with a constant lr the pair keeps circling the optimum.
-RECIPE = ["train.lr_anneal_from=0.5"]
 
 
 def wasserstein_to_normal(x: np.ndarray, mu: float, sigma: float) -> float:
@@ -75,15 +73,6 @@ def _figure(snaps: list[dict], mu: float, sigma: float, path) -> None:
     _save(fig, path)
 
 
-@register(
-    "toy-1d",
-    title="Figure 1: G learns a 1-D Gaussian and D(x) → 1/2",
-    source="Goodfellow et al. 2014, Figure 1",
-    budgets={
-        "fast": {"steps": 10000, "moments": [100, 1000, 3000, 10000], "samples": 100_000, "recipe": RECIPE},
-        "paper": {"steps": 30000, "moments": [100, 1000, 5000, 30000], "samples": 100_000, "recipe": RECIPE},
-    },
-)
 def toy_1d(job: Job) -> Outcome:
     p = job.params
     moments = sorted(int(m) for m in p["moments"])

@@ -1,0 +1,144 @@
+"""Every protocol of the project: its name, what it measures, its direction, what it is comparable to, and where
+its function lives.
+
+Declared here, without torch, so `zerosum metrics` (and `zerosum.list_metrics()`) answers at once; the functions
+(`coverage.py`, `domain.py`, `fid.py`, `parzen.py`) need torch and load on a protocol's first computation. A
+protocol is declared once, here: the modules computing them read the shared shapes and datasets from this file.
+"""
+
+from __future__ import annotations
+
+from zerosum.lazy import LazyFunction
+from zerosum.metrics.registry import declare
+
+LENET_DATASETS = ("mnist", "fashion-mnist")  # what the project's LeNet classifier (classifier.py) is trained for
+MNIST_SHAPE = (1, 28, 28)  # the LeNet and Parzen protocols' samples: MNIST's and Fashion-MNIST's own shape
+STACKED_SHAPE = (3, 28, 28)
+
+# Mode coverage on data whose modes are known (coverage.py)
+_TOY_COMPARABLE = (
+    "the 2-D mixture tables of VEEGAN (Srivastava et al. 2017) and PacGAN (Lin et al. 2018): modes captured "
+    "(value), share of high-quality samples (within 3σ of a mode) and, in PacGAN, the reverse KL; both count "
+    "2,500 samples. Comparable when data.params match the paper's mixture ({layout})"
+)
+declare(
+    "modes_ring8",
+    LazyFunction("zerosum.metrics.coverage:modes_ring8"),
+    "modes of the ring captured by 2,500 samples (a mode counts when a sample lies within 3σ of it)",
+    higher_is_better=True,
+    comparable=_TOY_COMPARABLE.format(layout="PacGAN's 2D-ring is 8 modes, radius 1, std 0.01: the defaults"),
+    datasets=("ring-8",),
+    shape=(2,),
+)
+declare(
+    "modes_grid25",
+    LazyFunction("zerosum.metrics.coverage:modes_grid25"),
+    "modes of the grid captured by 2,500 samples (a mode counts when a sample lies within 3σ of it)",
+    higher_is_better=True,
+    comparable=_TOY_COMPARABLE.format(layout="PacGAN's 2D-grid is 25 modes at {-4,-2,0,2,4}², std 0.05: the defaults"),
+    datasets=("grid-25",),
+    shape=(2,),
+)
+declare(
+    "modes_stacked_mnist",
+    LazyFunction("zerosum.metrics.coverage:modes_stacked_mnist"),
+    "modes of Stacked MNIST (of 1,000) hit by 26,000 samples, each channel's digit read by the MNIST LeNet",
+    higher_is_better=True,
+    comparable=(
+        "the Stacked MNIST tables of the unrolled GAN (Metz et al. 2017), VEEGAN and PacGAN (modes of 1,000 and "
+        "KL to uniform, 26,000 samples in VEEGAN/PacGAN): comparable in kind, not digit for digit, since each paper "
+        "reads the digits with its own pretrained MNIST classifier and this uses the project's LeNet"
+    ),
+    datasets=("stacked-mnist",),
+    shape=STACKED_SHAPE,
+)
+
+# The project's LeNet classifiers (domain.py): 10k samples against the 10k test images
+_INTERNAL = "zerosum runs only (the classifier is the project's own; no paper uses it)"
+_KYNKAANNIEMI = _INTERNAL + "; the method is Kynkäänniemi et al. 2019, who use VGG-16 features"
+
+
+def _lenet(name: str, description: str, *, higher_is_better: bool, comparable: str = _INTERNAL) -> None:
+    declare(
+        name,
+        LazyFunction(f"zerosum.metrics.domain:{name}"),
+        description,
+        higher_is_better=higher_is_better,
+        comparable=comparable,
+        datasets=LENET_DATASETS,
+        shape=MNIST_SHAPE,
+    )
+
+
+_lenet(
+    "fd_lenet",
+    "Fréchet distance between LeNet penultimate features of 10k samples and the 10k test images",
+    higher_is_better=False,
+)
+_lenet(
+    "confident_lenet",
+    "share of 10k samples the LeNet classifier puts above p = 0.9 (real test images: ~0.98)",
+    higher_is_better=True,
+)
+_lenet(
+    "classes_lenet",
+    "entropy of the predicted-class histogram of 10k samples (log 10 = 2.303 when all classes are equally common)",
+    higher_is_better=True,
+)
+_lenet(
+    "precision_lenet",
+    "share of 10k samples inside the k=3 nearest-neighbour manifold of the test images (LeNet features)",
+    higher_is_better=True,
+    comparable=_KYNKAANNIEMI,
+)
+_lenet(
+    "recall_lenet",
+    "share of the test images inside the k=3 nearest-neighbour manifold of 10k samples (LeNet features)",
+    higher_is_better=True,
+    comparable=_KYNKAANNIEMI,
+)
+
+# FID and KID on Inception pool-3 features (fid.py): the sample count and reference split are in the name
+_FID = (
+    ("fid10k_test", "FID, Inception pool-3 features: 10k samples vs every test-split image",
+     "FIDs of 10k samples against the test split (e.g. CIFAR-10 FID tables that state '10k, test')"),
+    ("fid50k_train", "FID, Inception pool-3 features: 50k samples vs every training image (hours on a CPU)",
+     "StyleGAN2-ADA's fid50k_full and most CIFAR-10 FID tables (50k samples vs the training set)"),
+    ("fid2k_test",
+     "FID, Inception pool-3 features: 2k samples vs every test-split image (cheap; NOT comparable to papers)",
+     "zerosum runs only: FID from 2,000 samples reads higher than any published 10k/50k FID"),
+    ("kid10k_test", "KID (×1, not ×1000), Inception features: 10k samples vs the test split, 100 subsets of 1,000",
+     "KID tables using 100 subsets of 1,000 (Bińkowski et al. 2018); papers often print KID×10³"),
+    ("kid2k_test",
+     "KID, Inception features: 2k samples vs the test split, 100 subsets of 1,000 (cheap; unbiased but noisier)",
+     "KID is unbiased, so its mean matches kid10k_test's in expectation; its std is larger"),
+)  # fmt: skip
+for _name, _description, _comparable in _FID:
+    declare(
+        _name,
+        LazyFunction(f"zerosum.metrics.fid:{_name}"),
+        _description,
+        higher_is_better=False,
+        comparable=_comparable,
+        images_only=True,
+    )
+
+# The GAN paper's Parzen-window log-likelihood (parzen.py)
+declare(
+    "parzen_mnist",
+    LazyFunction("zerosum.metrics.parzen:parzen_mnist"),
+    "Parzen-window log-likelihood of the MNIST test set under 10k samples; σ picked on train[50000:51000]",
+    higher_is_better=True,
+    comparable="the GAN paper's Table 1 (MNIST 225 ± 2) and the DBN/CAE/GSN rows beside it",
+    datasets=("mnist",),
+    shape=MNIST_SHAPE,
+)
+declare(
+    "parzen_fashion",
+    LazyFunction("zerosum.metrics.parzen:parzen_fashion"),
+    "Parzen-window log-likelihood of the Fashion-MNIST test set under 10k samples; σ picked on train[50000:51000]",
+    higher_is_better=True,
+    comparable="papers applying the GAN paper's Parzen protocol to Fashion-MNIST (no figure in the GAN paper)",
+    datasets=("fashion-mnist",),
+    shape=MNIST_SHAPE,
+)

@@ -1,0 +1,142 @@
+"""Every experiment of `zerosum reproduce`: its name, title, source and budgets, and where its function lives.
+
+Declared here, without torch, so `zerosum reproduce --list` answers at once; the functions (one module per
+experiment family, each training and measuring with torch) load when an experiment runs. The order is that of
+`--list` and RESULTS.md: the GAN paper, the DCGAN paper, then the mode-collapse benchmarks. Each `fast` budget is
+sized for 2 CPU cores, as its module's docstring explains.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zerosum.lazy import LazyFunction
+from zerosum.reproduce.registry import declare
+
+LUCIC = "Lucic et al. 2018, best NS-GAN"
+LENET = ["fd_lenet", "confident_lenet"]
+# The lr falls linearly to 0 over the second half: with a constant lr the pair keeps circling the optimum.
+TOY_1D_RECIPE = ["train.lr_anneal_from=0.5"]
+# PacGAN4 (D judges 4 samples jointly, so a G that drops modes is easy to spot), the lr annealed to 0 over the
+# second half with an EMA of G (raised the high-quality share in 3-seed trials), and a small R1 penalty (D's gradient
+# vanishes on the data, so G settles on the modes; it balanced them): see docs/results/ring-8-tried.md.
+MIXTURE_RECIPE = ["model.pack=4", "train.r1_gamma=0.01", "train.lr_anneal_from=0.5", "train.ema=0.999"]
+
+
+def _fid_budgets(fast_steps: int, paper_steps: int, extras: list[str]) -> dict[str, dict[str, Any]]:
+    return {
+        "fast": {"steps": fast_steps, "recipe": "demo", "overrides": ["model.ngf=32", "model.ndf=32"],
+                 "metric": "fid2k_test", "extras": extras},
+        "paper": {"steps": paper_steps, "recipe": "preset", "overrides": [], "metric": "fid10k_test",
+                  "extras": extras},
+    }  # fmt: skip
+
+
+def _mixture_budgets() -> dict[str, dict[str, Any]]:
+    return {
+        "fast": {"seeds": 10, "steps": 5000, "recipe": MIXTURE_RECIPE},
+        "paper": {"seeds": 10, "steps": 20000, "recipe": MIXTURE_RECIPE},
+    }
+
+
+def _features_budget(max_train: int | None) -> dict[str, Any]:
+    return {"sources": ["dcgan-mnist", "dcgan-fashion", "dcgan-cifar10"], "steps": None, "extra": [], "labels": 1000,
+            "seeds": 5, "epochs": 30, "all_labels": ["dcgan-cifar10"], "max_train": max_train}  # fmt: skip
+
+
+declare(
+    "toy-1d",
+    LazyFunction("zerosum.reproduce.toy1d:toy_1d"),
+    title="Figure 1: G learns a 1-D Gaussian and D(x) → 1/2",
+    source="Goodfellow et al. 2014, Figure 1",
+    budgets={
+        "fast": {"steps": 10000, "moments": [100, 1000, 3000, 10000], "samples": 100_000, "recipe": TOY_1D_RECIPE},
+        "paper": {"steps": 30000, "moments": [100, 1000, 5000, 30000], "samples": 100_000, "recipe": TOY_1D_RECIPE},
+    },
+)
+declare(
+    "gan-mnist",
+    LazyFunction("zerosum.reproduce.gan_mnist:gan_mnist"),
+    title="Table 1: Parzen-window log-likelihood of the MNIST test set",
+    source="Goodfellow et al. 2014, Table 1",
+    budgets={
+        "fast": {"steps": 16000, "dcgan_steps": 600},  # ≈ 16 min on 2 cores
+        "paper": {"steps": 150000, "dcgan_steps": 10000},
+    },
+)
+declare(
+    "dcgan-mnist",
+    LazyFunction("zerosum.reproduce.fid_tables:dcgan_mnist"),
+    title="DCGAN on MNIST: FID on the test split",
+    source=f"Radford et al. 2015; {LUCIC}",
+    budgets=_fid_budgets(9000, 20000, LENET),
+)
+declare(
+    "dcgan-fashion",
+    LazyFunction("zerosum.reproduce.fid_tables:dcgan_fashion"),
+    title="DCGAN on Fashion-MNIST: FID on the test split",
+    source=f"Radford et al. 2015; {LUCIC}",
+    budgets=_fid_budgets(9000, 20000, LENET),
+)
+declare(
+    "dcgan-cifar10",
+    LazyFunction("zerosum.reproduce.fid_tables:dcgan_cifar10"),
+    title="DCGAN on CIFAR-10 (JPEG copy): FID on the test split",
+    source="Radford et al. 2015; Heusel et al. 2017 (TTUR); StudioGAN",
+    budgets=_fid_budgets(6000, 50000, []),
+)
+declare(
+    "dcgan-faces",
+    LazyFunction("zerosum.reproduce.faces:dcgan_faces"),
+    title="DCGAN on Olivetti faces 64×64: samples and their nearest training faces",
+    source="Radford et al. 2015: faces (section 4.2) and the memorisation question of sections 4.1 and 6.1",
+    budgets={
+        "fast": {"steps": 700, "ngf": 64, "ndf": 64, "samples": 1000},  # ≈ 16 min on 2 cores
+        "paper": {"steps": 5000, "ngf": 64, "ndf": 64, "samples": 1000},
+    },
+)
+declare(
+    "ring-8",
+    LazyFunction("zerosum.reproduce.mixtures:ring_8"),
+    title="mode coverage of 8 Gaussians on a ring, 10 seeds",
+    source="Lin et al. 2018 (PacGAN), 2D-ring table; Srivastava et al. 2017 (VEEGAN)",
+    budgets=_mixture_budgets(),
+)
+declare(
+    "grid-25",
+    LazyFunction("zerosum.reproduce.mixtures:grid_25"),
+    title="mode coverage of 25 Gaussians on a grid, 10 seeds",
+    source="Lin et al. 2018 (PacGAN), 2D-grid table; Srivastava et al. 2017 (VEEGAN)",
+    budgets=_mixture_budgets(),
+)
+declare(
+    "stacked-mnist",
+    LazyFunction("zerosum.reproduce.stacked:stacked_mnist"),
+    title="Stacked MNIST: modes of 1,000 and KL to uniform",
+    source="Srivastava et al. 2017 (VEEGAN); Lin et al. 2018 (PacGAN): Stacked MNIST",
+    budgets={
+        "fast": {"steps": 18000, "recipe": "demo", "overrides": ["model.pack=2", "model.ngf=32", "model.ndf=32"],
+                 "metric": "modes_stacked_mnist", "real_reference": True},
+        "paper": {"steps": 20000, "recipe": "preset", "overrides": ["model.pack=2"],
+                  "metric": "modes_stacked_mnist", "real_reference": True},
+    },
+)  # fmt: skip
+declare(
+    "dcgan-ablation",
+    LazyFunction("zerosum.reproduce.ablation:dcgan_ablation"),
+    title="DCGAN's training details on MNIST: β1, learning rate, BatchNorm",
+    source="Radford et al. 2015, section 4 (details of adversarial training)",
+    budgets={  # the variants are ablation.VARIANTS, each run alone
+        "fast": {"steps": 500, "variants": ["baseline", "beta1-0.9", "lr-1e-3", "no-batchnorm"],
+                 "base": ["train.ema=0"], "metrics": LENET},
+        "paper": {"steps": 5000, "variants": ["baseline", "beta1-0.9", "lr-1e-3", "no-batchnorm"],
+                  "base": ["train.ema=0"], "metrics": LENET},
+    },
+)  # fmt: skip
+declare(
+    "dcgan-features",
+    LazyFunction("zerosum.reproduce.features:dcgan_features"),
+    title="DCGAN discriminator features + linear L2-SVM, against the same network trained on the labels",
+    source="Radford et al. 2015, §5.1 and Tables 1–2",
+    budgets={"fast": _features_budget(10_000), "paper": _features_budget(None)},
+)
