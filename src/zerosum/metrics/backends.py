@@ -30,7 +30,6 @@ log = logging.getLogger("zerosum.metrics")
 BACKENDS = ("auto", "torch", "openvino", "onnxruntime")
 # "auto" on a CPU: the first installed of these (fastest first, as measured by benchmarks/features_speed.py)
 CPU_ORDER = ("openvino", "onnxruntime")
-MODULES = {"openvino": "openvino", "onnxruntime": "onnxruntime"}
 PIP = {"openvino": "pip install openvino", "onnxruntime": "pip install onnxruntime onnx"}
 
 Runner = Callable[[Tensor], Tensor]  # float32 batch on the device → float32 output on the CPU or the device
@@ -55,7 +54,7 @@ def installed(backend: str) -> bool:
         return True
     if backend not in _installed:
         try:
-            importlib.import_module(MODULES[backend])
+            importlib.import_module(backend)  # each backend is named after its package
             _installed[backend] = True
         except Exception:  # ImportError, or a binary that does not load on this machine
             _installed[backend] = False

@@ -10,8 +10,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from torch import Tensor
-
 from zerosum.errors import ConfigError
 from zerosum.metrics import classifier as clf
 from zerosum.metrics.catalogue import MNIST_SHAPE as SHAPE
@@ -31,13 +29,12 @@ def _test_outputs(dataset: str, backend: str) -> clf.LeNetOutputs:
     return clf.lenet_outputs(clf.get_classifier(dataset), images, backend=backend)
 
 
-def _test_features(ctx: EvalContext) -> tuple[Tensor, Tensor]:
-    real = _test_outputs(ctx.dataset, ctx.backend)
-    return real.features, real.probs
+def _real(ctx: EvalContext) -> clf.LeNetOutputs:
+    return _test_outputs(ctx.dataset, ctx.backend)
 
 
-def _fake_outputs(ctx: EvalContext) -> clf.LeNetOutputs:
-    """The samples' LeNet outputs, once per evaluation."""
+def _fake(ctx: EvalContext) -> clf.LeNetOutputs:
+    """The samples' LeNet outputs (with the backend that ran them, for the record), once per evaluation."""
 
     def compute() -> clf.LeNetOutputs:
         x = ctx.samples(N_SAMPLES)
@@ -48,67 +45,47 @@ def _fake_outputs(ctx: EvalContext) -> clf.LeNetOutputs:
     return ctx.memo(("lenet", N_SAMPLES), compute)
 
 
-def _fake(ctx: EvalContext) -> tuple[Tensor, Tensor]:
-    fake = _fake_outputs(ctx)
-    return fake.features, fake.probs
-
-
-def _backend(ctx: EvalContext) -> str:
-    """What ran LeNet on the samples (eager torch, OpenVINO, …), for the record."""
-    return _fake_outputs(ctx).backend
-
-
 def fd_lenet(ctx: EvalContext) -> dict[str, Any]:
-    real, _ = _test_features(ctx)
-    fake, _ = _fake(ctx)
-    value = frechet_distance(*feature_stats(fake), *feature_stats(real))
-    return {"value": value, "n_fake": len(fake), "n_real": len(real), "backend": _backend(ctx)}
+    real, fake = _real(ctx), _fake(ctx)
+    value = frechet_distance(*feature_stats(fake.features), *feature_stats(real.features))
+    return {"value": value, "n_fake": len(fake.features), "n_real": len(real.features), "backend": fake.backend}
 
 
 def confident_lenet(ctx: EvalContext) -> dict[str, Any]:
-    _, probs = _fake(ctx)
-    _, real_probs = _test_features(ctx)
+    fake = _fake(ctx)
     return {
-        "value": clf.confident_share(probs),
-        "real": clf.confident_share(real_probs),
-        "n_fake": len(probs),
-        "backend": _backend(ctx),
+        "value": clf.confident_share(fake.probs),
+        "real": clf.confident_share(_real(ctx).probs),
+        "n_fake": len(fake.probs),
+        "backend": fake.backend,
     }
 
 
 def classes_lenet(ctx: EvalContext) -> dict[str, Any]:
-    _, probs = _fake(ctx)
-    counts = probs.argmax(1).bincount(minlength=probs.shape[1])
+    fake = _fake(ctx)
+    counts = fake.probs.argmax(1).bincount(minlength=fake.probs.shape[1])
     return {
-        "value": clf.class_histogram_entropy(probs),
+        "value": clf.class_histogram_entropy(fake.probs),
         "counts": counts.tolist(),
-        "n_fake": len(probs),
-        "backend": _backend(ctx),
+        "n_fake": len(fake.probs),
+        "backend": fake.backend,
     }
 
 
 def _precision_recall(ctx: EvalContext) -> dict[str, float]:
     """k = 3 manifold precision and recall of the samples against the test images, once per evaluation."""
-
-    def compute() -> dict[str, float]:
-        real, _ = _test_features(ctx)
-        fake, _ = _fake(ctx)
-        return precision_recall(real, fake, k=PR_K)
-
-    return ctx.memo(("pr-lenet", N_SAMPLES, PR_K), compute)
+    return ctx.memo(
+        ("pr-lenet", N_SAMPLES, PR_K), lambda: precision_recall(_real(ctx).features, _fake(ctx).features, k=PR_K)
+    )
 
 
 def precision_lenet(ctx: EvalContext) -> dict[str, Any]:
     pr = _precision_recall(ctx)
-    return {"value": pr["precision"], "recall": pr["recall"], "k": PR_K, "n_fake": N_SAMPLES, "backend": _backend(ctx)}
+    return {"value": pr["precision"], "recall": pr["recall"], "k": PR_K, "n_fake": N_SAMPLES,
+            "backend": _fake(ctx).backend}  # fmt: skip
 
 
 def recall_lenet(ctx: EvalContext) -> dict[str, Any]:
     pr = _precision_recall(ctx)
-    return {
-        "value": pr["recall"],
-        "precision": pr["precision"],
-        "k": PR_K,
-        "n_fake": N_SAMPLES,
-        "backend": _backend(ctx),
-    }
+    return {"value": pr["recall"], "precision": pr["precision"], "k": PR_K, "n_fake": N_SAMPLES,
+            "backend": _fake(ctx).backend}  # fmt: skip
