@@ -40,7 +40,9 @@ class ModelConfig(_Section):
 
     arch: Literal["dcgan", "mlp"] = "dcgan"
     nz: int = Field(100, ge=1)
-    z_dist: Literal["normal", "uniform"] = "normal"
+    z_dist: Literal["normal", "uniform", "uniform_unit"] = Field(
+        "normal", description="noise prior: N(0, 1), U(-1, 1), or U(-√3, √3) (unit variance, the GAN paper's code)"
+    )
     conditional: bool = False
     embed_dim: int = Field(50, ge=1, description="label embedding size of conditional models")
     d_conditioning: Literal["concat", "projection"] = Field(
@@ -94,6 +96,14 @@ class TrainConfig(_Section):
         False, description="a dataset smaller than batch_size trains with batches of the whole set (own folders)"
     )
     d_steps: int = Field(1, ge=1, description="k: discriminator updates per generator update")
+    update: Literal["alternating", "simultaneous"] = Field(
+        "alternating",
+        description="alternating: Algorithm 1 (k D-steps on fresh batches, then a G-step against the updated D); "
+        "simultaneous: one forward of G and D on one minibatch updates both (the GAN paper's released code)",
+    )
+    d_loss_scale: float = Field(
+        1.0, gt=0, description="D's objective is multiplied by this (the released code's 0.5·[BCE(1) + BCE(0)])"
+    )
     loss: Literal["minimax", "nonsaturating", "hinge"] = "nonsaturating"
     optimizer: Literal["adam", "sgd"] = "adam"
     lr_g: float = Field(2e-4, gt=0)
@@ -129,6 +139,11 @@ class TrainConfig(_Section):
     sample_every: int = Field(500, ge=1)
     ckpt_every: int = Field(1000, ge=1)
     keep_checkpoints: int = Field(3, ge=1)
+    keep_every: int = Field(
+        0,
+        ge=0,
+        description="also keep every checkpoint whose step is a multiple of this (a curve over training); 0 = off",
+    )
     grid_size: int = Field(64, ge=1)
     progress: bool = True
     tensorboard: bool = True
@@ -143,6 +158,11 @@ class TrainConfig(_Section):
     def _check_betas(self) -> TrainConfig:
         if not all(0.0 <= b < 1.0 for b in self.betas):
             raise ValueError("betas must lie in [0, 1)")
+        if self.update == "simultaneous" and self.d_steps != 1:
+            raise ValueError(
+                "update=simultaneous updates D and G once from each minibatch: set train.d_steps=1, or use "
+                "update=alternating for k > 1"
+            )
         return self
 
 

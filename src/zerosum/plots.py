@@ -15,7 +15,8 @@ import numpy as np
 from zerosum.atomic import atomic_write_bytes
 
 
-def _pyplot():
+def pyplot():
+    """matplotlib.pyplot on the Agg backend: figures render without a display (servers, CI)."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -24,10 +25,11 @@ def _pyplot():
     return plt
 
 
-def _save(fig, path: Path) -> None:
+def save_figure(fig, path: Path) -> None:
+    """Render `fig` as PNG, close it, and write the file atomically (a crash leaves no half-drawn picture)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
-    _pyplot().close(fig)
+    pyplot().close(fig)
     atomic_write_bytes(Path(path), lambda f: f.write(buf.getvalue()))
 
 
@@ -40,7 +42,7 @@ def _smooth(values: np.ndarray, width: int) -> np.ndarray:
 
 def plot_losses(rows: list[dict[str, Any]], path: Path, title: str = "") -> None:
     """Losses of D and G, and mean D(x) / D(G(z)), against the step (smoothed over ~1% of the run)."""
-    plt = _pyplot()
+    plt = pyplot()
     if not rows:
         return
     steps = np.array([r["step"] for r in rows])
@@ -62,12 +64,12 @@ def plot_losses(rows: list[dict[str, Any]], path: Path, title: str = "") -> None
     ax_d.legend()
     if title:
         fig.suptitle(title)
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def plot_points(real: np.ndarray | None, fake: np.ndarray, path: Path, title: str = "") -> None:
     """2-D: generated points over the data's (when given). 1-D: their histograms."""
-    plt = _pyplot()
+    plt = pyplot()
     two_d = fake.shape[1] >= 2
     fig, ax = plt.subplots(figsize=(5, 5) if two_d else (7, 3.5))
     if two_d:
@@ -84,7 +86,7 @@ def plot_points(real: np.ndarray | None, fake: np.ndarray, path: Path, title: st
     ax.legend(loc="upper right")
     if title:
         ax.set_title(title)
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def plot_1d_discriminator(
@@ -100,7 +102,7 @@ def plot_1d_discriminator(
     `d_of_x` returns one value per group of `pack` consecutive inputs (D's `model.pack`); a packed D is shown
     on groups of `pack` copies of each grid point, the nearest thing it has to a value at x.
     """
-    plt = _pyplot()
+    plt = pyplot()
     lo = float(min(real.min(), fake.min())) - 0.5
     hi = float(max(real.max(), fake.max())) + 0.5
     grid = np.linspace(lo, hi, 400)
@@ -116,4 +118,4 @@ def plot_1d_discriminator(
     ax2.legend(loc="upper right")
     if title:
         ax.set_title(title)
-    _save(fig, path)
+    save_figure(fig, path)

@@ -43,3 +43,19 @@ def test_rows_figures_and_training_split(tmp_path, few_samples):
     for name in ("gan-samples.png", "dcgan-samples.png", "sigma.png"):
         assert (tmp_path / "docs/results/gan-mnist" / f"fast-{name}").stat().st_size > 1000
     assert "20 updates" in record["text"] and "4 steps" in record["text"] and "225" in record["text"]
+
+
+def test_the_paper_budget_scores_kept_checkpoints_as_a_curve_and_reports_validation_s_pick(tmp_path, few_samples):
+    params = {"steps": 30, "dcgan_steps": 4, "curve_every": 10}
+    reproduce("gan-mnist", "paper", params=params, out=tmp_path / "runs", docs=tmp_path / "docs", force=True,
+              quiet=True)  # fmt: skip
+    record = json.loads((tmp_path / "docs/results/gan-mnist.json").read_text())["budgets"]["paper"]
+    curve = json.loads((tmp_path / "runs/paper/gan-mnist/parzen-curve.json").read_text())
+    assert sorted(int(s) for s in curve) == [10, 20, 30]
+    last, best = record["rows"][0], record["rows"][1]
+    assert last["value"].startswith(f"{curve['30']['test']:.1f}")
+    pick = max(curve.values(), key=lambda p: p["validation"])
+    assert best["metric"] == "Parzen LL, MLP GAN, the checkpoint validation picks"
+    assert best["value"].startswith(f"{pick['test']:.1f}") and f"epoch {pick['epoch']:g}" in best["note"]
+    assert (tmp_path / "docs/results/gan-mnist/paper-parzen-curve.png").stat().st_size > 1000
+    assert "Over training" in record["text"]

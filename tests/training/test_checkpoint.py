@@ -20,6 +20,12 @@ def test_save_points_latest_and_prunes(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
+def test_keep_every_spares_the_multiples_from_pruning(tmp_path):
+    for step in range(1, 9):
+        checkpoint.save(tmp_path, step, {"w": torch.zeros(1)}, keep=2, keep_every=3)
+    assert [checkpoint.file_step(p) for p in checkpoint.step_files(tmp_path)] == [3, 6, 7, 8]
+
+
 def test_failed_write_leaves_previous_checkpoint_intact(tmp_path, monkeypatch):
     checkpoint.save(tmp_path, 1, {"w": torch.ones(3)})
 

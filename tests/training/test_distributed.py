@@ -81,10 +81,16 @@ def test_two_processes_equal_one_with_the_same_global_batch(single, tmp_path):
     _assert_close(single, tmp_path / "ddp")
 
 
-def test_without_batchnorm_two_processes_equal_one_by_default(tmp_path):
+@pytest.mark.parametrize(
+    ("preset", "extra"),
+    [("gan-mnist", []), ("gan-mnist", ["train.loss=minimax"]), ("gan-mnist-alternating", [])],
+    ids=["simultaneous-two-gradients", "simultaneous-reversal", "alternating"],
+)
+def test_without_batchnorm_two_processes_equal_one_by_default(tmp_path, preset, extra):
     # The paper's MLP GAN with SGD and momentum, dropout off (masks are each rank's own draw): nothing to sync but
-    # the gradients, which DistributedDataParallel averages.
+    # the gradients, which DistributedDataParallel averages, in each update order and way of taking G's gradient.
     mlp = [
+        *extra,
         "data.limit=300",
         "model.g_hidden=[32]",
         "model.d_hidden=[16,16]",
@@ -97,8 +103,8 @@ def test_without_batchnorm_two_processes_equal_one_by_default(tmp_path):
         "train.progress=false",
         "train.threads=1",
     ]
-    zerosum.train("gan-mnist", overrides=mlp, out=tmp_path / "single")
-    _torchrun("--preset", "gan-mnist", *_sets(mlp), "--out", str(tmp_path / "ddp"))
+    zerosum.train(preset, overrides=mlp, out=tmp_path / "single")
+    _torchrun("--preset", preset, *_sets(mlp), "--out", str(tmp_path / "ddp"))
     _assert_close(tmp_path / "single", tmp_path / "ddp")
 
 

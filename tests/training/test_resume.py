@@ -9,6 +9,17 @@ import zerosum
 from tests.conftest import TINY_DCGAN
 from zerosum.training import checkpoint
 
+TINY_MLP = [
+    "data.limit=300",
+    "model.g_hidden=[32]",
+    "model.d_hidden=[16, 16]",
+    "model.nz=8",
+    "train.batch_size=20",
+    "train.tensorboard=false",
+    "train.progress=false",
+    "train.lr_decay=1.01",
+    "train.momentum_steps=8",
+]
 CASES = {
     # DCGAN, conditional, with EMA and bf16 autocast: BN buffers, label noise, EMA and Adam state must all resume.
     "dcgan-cond-ema-bf16": (
@@ -23,21 +34,15 @@ CASES = {
         "demo",
         [*TINY_DCGAN, "train.r1_every=3", "train.lr_anneal_from=null"],
     ),
-    # The paper's MLP GAN: dropout draws from the global RNG; SGD with decaying lr and rising momentum.
-    "mlp-sgd-dropout": (
-        "gan-mnist",
-        [
-            "data.limit=300",
-            "model.g_hidden=[32]",
-            "model.d_hidden=[16, 16]",
-            "model.nz=8",
-            "train.batch_size=20",
-            "train.tensorboard=false",
-            "train.progress=false",
-            "train.lr_decay=1.01",
-            "train.momentum_steps=8",
-        ],
-    ),
+    # The paper's MLP GAN: dropout draws from the global RNG; SGD with decaying lr and rising momentum; the
+    # released code's simultaneous update with the non-saturating loss (two gradients over one graph).
+    "mlp-sgd-dropout": ("gan-mnist", TINY_MLP),
+    # The simultaneous minimax step: one backward through the gradient reversal layer.
+    "mlp-minimax-reversal": ("gan-mnist", [*TINY_MLP, "train.loss=minimax"]),
+    # Algorithm 1 on the same model (the `gan-mnist-alternating` preset).
+    "mlp-alternating": ("gan-mnist-alternating", TINY_MLP),
+    # A simultaneous DCGAN step under fp16, whose two loss scalers step after both gradients are taken.
+    "dcgan-simultaneous-fp16": ("dcgan-mnist", [*TINY_DCGAN, "train.update=simultaneous", "train.amp=fp16"]),
 }
 
 

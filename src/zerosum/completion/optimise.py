@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from zerosum.completion.masks import contextual_weights
+from zerosum.models.common import z_bound
 from zerosum.progress import Progress, progress
 
 
@@ -64,9 +65,9 @@ def perceptual_loss(D: nn.Module, images: torch.Tensor, y: torch.Tensor | None =
 
 
 def project(z: torch.Tensor, z_dist: str) -> torch.Tensor:
-    """Back into the prior's typical set: radius √nz for "normal", the box [−1, 1] for "uniform"."""
-    if z_dist == "uniform":
-        return z.clamp(-1.0, 1.0)
+    """Back into the prior's typical set: radius √nz for "normal", the prior's box for the uniform ones."""
+    if (bound := z_bound(z_dist)) is not None:
+        return z.clamp(-bound, bound)
     return z * (math.sqrt(z.shape[1]) / z.norm(dim=1, keepdim=True).clamp(min=1e-12))
 
 

@@ -36,6 +36,14 @@ def check_labels(y: Tensor | None, n: int, num_classes: int, who: str) -> Tensor
     return y.long()
 
 
+Z_BOUNDS = {"uniform": 1.0, "uniform_unit": math.sqrt(3.0)}  # half-widths of the uniform priors
+
+
+def z_bound(z_dist: str) -> float | None:
+    """The box [−b, b]^nz a uniform prior fills (None for the normal prior, which has no bound)."""
+    return Z_BOUNDS.get(z_dist)
+
+
 def _model_device(module: nn.Module) -> torch.device:
     return next(module.parameters()).device
 
@@ -100,7 +108,8 @@ class Generator(nn.Module):
     def sample_z(
         self, n: int, generator: torch.Generator | None = None, device: torch.device | str | None = None
     ) -> Tensor:
-        """Draw n noise vectors (N×nz) from `z_dist`: "normal" N(0, 1), "uniform" U(-1, 1).
+        """Draw n noise vectors (N×nz) from `z_dist`: "normal" N(0, 1), "uniform" U(-1, 1), "uniform_unit"
+        U(-√3, √3).
 
         The draw happens on the generator's device (so a CPU generator gives the same numbers whatever device
         the model is on, which keeps resume exact), then moves to `device` (default: the model's device).
@@ -110,7 +119,7 @@ class Generator(nn.Module):
         if self.z_dist == "normal":
             z = torch.randn(n, self.nz, generator=generator, device=draw_on)
         else:
-            z = torch.rand(n, self.nz, generator=generator, device=draw_on) * 2 - 1
+            z = (torch.rand(n, self.nz, generator=generator, device=draw_on) * 2 - 1) * z_bound(self.z_dist)
         return z.to(target)
 
     def sample_y(

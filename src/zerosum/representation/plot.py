@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from zerosum.plots import _pyplot, _save
+from zerosum.plots import pyplot, save_figure
 
 
 def plot_record(record: dict[str, Any], path: Path, title: str = "") -> Path:
-    plt = _pyplot()
+    plt = pyplot()
     methods = record["methods"]
     fig, (ax_bar, ax_cm) = plt.subplots(1, 2, figsize=(10.5, 4.2), gridspec_kw={"width_ratios": [1, 1.25]})
     names = list(methods)
@@ -53,5 +53,5 @@ def plot_record(record: dict[str, Any], path: Path, title: str = "") -> Path:
     fig.colorbar(image, ax=ax_cm, fraction=0.046, pad=0.04)
     fig.suptitle(title or f"D features on {record['dataset']} ({record['feature_dim']:,}-d)")
     fig.tight_layout()
-    _save(fig, path)
+    save_figure(fig, path)
     return Path(path)

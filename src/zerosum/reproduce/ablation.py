@@ -13,7 +13,7 @@ from pathlib import Path
 
 from zerosum.errors import ConfigError
 from zerosum.images import make_grid
-from zerosum.plots import _pyplot, _save
+from zerosum.plots import pyplot, save_figure
 from zerosum.reproduce.fid_tables import fmt, minutes, train_timed
 from zerosum.reproduce.job import Job
 from zerosum.reproduce.registry import Outcome, Row
@@ -41,7 +41,7 @@ def _check(names: list[str]) -> list[str]:
 
 
 def _grids(job: Job, runs: dict[str, Path], steps: int) -> None:
-    plt = _pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(1, len(runs), figsize=(3.2 * len(runs), 3.5))
     for ax, (name, run_dir) in zip([axes] if len(runs) == 1 else axes, runs.items(), strict=True):
         s = sample(load_run(run_dir), 36, seed=0)
@@ -49,7 +49,7 @@ def _grids(job: Job, runs: dict[str, Path], steps: int) -> None:
         ax.set_title(VARIANTS[name][0], fontsize=8)
         ax.axis("off")
     fig.tight_layout()
-    _save(fig, job.figure("variants.png", f"36 samples of each variant after {steps:,} steps (seed 0)"))
+    save_figure(fig, job.figure("variants.png", f"36 samples of each variant after {steps:,} steps (seed 0)"))
 
 
 def dcgan_ablation(job: Job) -> Outcome:

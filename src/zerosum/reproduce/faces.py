@@ -21,7 +21,7 @@ import torch
 from zerosum.evaluation import unit_sampler
 from zerosum.images import make_grid, save_png
 from zerosum.metrics.reference import real_images
-from zerosum.plots import _pyplot, _save
+from zerosum.plots import pyplot, save_figure
 from zerosum.reproduce.job import Job
 from zerosum.reproduce.neighbours import nearest
 from zerosum.reproduce.registry import Outcome, Row
@@ -51,7 +51,7 @@ def _panel(samples: torch.Tensor, train: torch.Tensor, stats: dict, path: Path) 
     3 nearest training faces, with the L2 distances."""
     order = stats["sample_nn"].argsort()
     picks = order[np.linspace(0, len(order) - 1, min(PANEL, len(order))).round().astype(int)]
-    plt = _pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(1 + NEIGHBOURS, len(picks), figsize=(1.15 * len(picks), 1.3 * (1 + NEIGHBOURS)))
     axes = np.asarray(axes).reshape(1 + NEIGHBOURS, len(picks))
     for col, i in enumerate(picks.tolist()):
@@ -67,11 +67,11 @@ def _panel(samples: torch.Tensor, train: torch.Tensor, stats: dict, path: Path) 
     for row in range(1, 1 + NEIGHBOURS):
         axes[row, 0].set_ylabel(f"NN {row}", fontsize=8)
     fig.tight_layout(pad=0.3)
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def _histogram(stats: dict, path: Path) -> None:
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.5, 3.2))
     a, b = stats["sample_nn"].numpy(), stats["train_nn"].numpy()
     bins = np.linspace(0, max(a.max(), b.max()) * 1.05, 50)
@@ -81,7 +81,7 @@ def _histogram(stats: dict, path: Path) -> None:
     ax.set_xlabel("L2 distance, 64×64 pixels in [0, 1]")
     ax.legend(fontsize=7)
     fig.tight_layout()
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def dcgan_faces(job: Job) -> Outcome:

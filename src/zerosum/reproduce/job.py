@@ -27,7 +27,7 @@ log = logging.getLogger("zerosum")
 # Keys that say how a run is watched, not what it learns: a change in them does not make a finished run stale.
 _BOOKKEEPING = {
     "amp", "channels_last", "compile", "device", "threads", "log_every", "sample_every", "ckpt_every",
-    "keep_checkpoints", "grid_size", "progress", "tensorboard", "steps",
+    "keep_checkpoints", "keep_every", "grid_size", "progress", "tensorboard", "steps",
 }  # fmt: skip
 
 
@@ -129,7 +129,7 @@ def _latest_step(run_dir: Path) -> int:
     if pointer and isinstance(pointer.get("step"), int):
         return pointer["step"]
     files = checkpoint.step_files(run_dir / "checkpoints")
-    return int(files[-1].stem.split("_")[1]) if files else 0
+    return checkpoint.file_step(files[-1]) if files else 0
 
 
 def _finished(result: api.TrainResult) -> Path:

@@ -11,7 +11,7 @@ import numpy as np
 import yaml
 
 from zerosum.data.toy import grid_modes, ring_modes
-from zerosum.plots import _pyplot, _save
+from zerosum.plots import pyplot, save_figure
 from zerosum.reproduce.job import Job
 from zerosum.reproduce.registry import Outcome, Row
 from zerosum.run import load_run
@@ -36,7 +36,7 @@ TECHNIQUES = {
 
 
 def _scatter(job: Job, name: str, runs: list, caption: str) -> None:
-    plt = _pyplot()
+    plt = pyplot()
     modes = ring_modes(8, 1.0) if name == "ring-8" else grid_modes(5, 2.0)
     fig, axes = plt.subplots(1, len(runs), figsize=(3.0 * len(runs), 3.0))
     for ax, (seed, run) in zip(np.atleast_1d(axes), runs, strict=True):
@@ -48,7 +48,7 @@ def _scatter(job: Job, name: str, runs: list, caption: str) -> None:
         ax.set_xticks([])
         ax.set_yticks([])
     fig.tight_layout()
-    _save(fig, job.figure(f"{name}.png", caption))
+    save_figure(fig, job.figure(f"{name}.png", caption))
 
 
 def coverage(job: Job, name: str) -> Outcome:

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import torch
 
-from zerosum.plots import _pyplot, _save
+from zerosum.plots import pyplot, save_figure
 from zerosum.reproduce.job import Job
 from zerosum.reproduce.registry import Outcome, Row
 from zerosum.run import Run, load_run
@@ -53,7 +53,7 @@ def _snapshot(run: Run, mu: float, sigma: float, n: int) -> dict:
 
 
 def _figure(snaps: list[dict], mu: float, sigma: float, path) -> None:
-    plt = _pyplot()
+    plt = pyplot()
     lo, hi = mu - 5 * sigma, mu + 5 * sigma
     lo = min(lo, *(float(np.quantile(s["fake"], 0.001)) for s in snaps))
     hi = max(hi, *(float(np.quantile(s["fake"], 0.999)) for s in snaps))
@@ -70,7 +70,7 @@ def _figure(snaps: list[dict], mu: float, sigma: float, path) -> None:
         ax.set_ylim(0, max(1.05, float(density.max()) * 1.1))
     axes[0].legend(fontsize=7, loc="upper left")
     fig.tight_layout()
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def toy_1d(job: Job) -> Outcome:

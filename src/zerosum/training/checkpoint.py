@@ -31,8 +31,9 @@ def checkpoint_name(step: int) -> str:
     return f"step_{step:08d}.pt"
 
 
-def save(folder: Path, step: int, state: dict[str, Any], keep: int = 3) -> Path:
-    """Write `state` as checkpoints/step_XXXXXXXX.pt, point `latest` at it, and prune old step files."""
+def save(folder: Path, step: int, state: dict[str, Any], keep: int = 3, keep_every: int = 0) -> Path:
+    """Write `state` as checkpoints/step_XXXXXXXX.pt, point `latest` at it, and prune old step files: all but
+    the newest `keep`, sparing those whose step is a multiple of `keep_every` (when it is not 0)."""
     state = {"format": FORMAT, "step": step, **state}
     path = folder / checkpoint_name(step)
     sweep_temp_files(folder)
@@ -47,7 +48,7 @@ def save(folder: Path, step: int, state: dict[str, Any], keep: int = 3) -> Path:
     except OSError as err:
         raise write_failed(err, path) from None
     for old in step_files(folder)[:-keep]:
-        if old != path:
+        if old != path and not (keep_every and file_step(old) % keep_every == 0):
             old.unlink(missing_ok=True)
     return path
 

@@ -92,7 +92,13 @@ class Trainer:
 
     def save(self) -> Path:
         folder = self.run_dir / "checkpoints"
-        return checkpoint.save(folder, self.state.step, self.payload(), keep=self.cfg.train.keep_checkpoints)
+        return checkpoint.save(
+            folder,
+            self.state.step,
+            self.payload(),
+            keep=self.cfg.train.keep_checkpoints,
+            keep_every=self.cfg.train.keep_every,
+        )
 
     def fit(self) -> TrainResult:
         """Train to `train.steps`; on SIGINT/SIGTERM finish the current step, save, and return 'interrupted'.
