@@ -107,3 +107,16 @@ def test_png_names_sort_as_numbers():
     assert sampling.png_name(0, 10) == "000000.png"
     assert sampling.png_name(1_234_567, 2_000_000) == "1234567.png"
     assert sampling.png_name(5, 10_000_001) == "00000005.png"
+
+
+def test_population_batchnorm_statistics_are_used_when_the_config_asks(tmp_path):
+    tiny = ["model.g_hidden=[16,16]", "model.d_hidden=[8,8]", "train.batch_size=40", "train.steps=3",
+            "train.progress=false", "train.tensorboard=false", "train.ema=0.9"]  # fmt: skip
+    zerosum.train("pacgan-ring8", overrides=tiny, out=tmp_path / "run")
+    run = zerosum.load_run(tmp_path / "run")
+    assert run.config.model.bn_stats == "population"
+    G = run.generator
+    assert G is run.generator and G is not run.G_ema  # measured once per loaded run, on a copy
+    assert not torch.equal(G.blocks[0][1].running_mean, run.G_ema.blocks[0][1].running_mean)
+    a, b = zerosum.sample(run, 50, seed=3).images, zerosum.sample(run, 50, seed=3).images
+    assert torch.equal(a, b)

@@ -66,6 +66,18 @@ class ModelConfig(_Section):
     d_drop_hidden: float = Field(0.5, ge=0.0, lt=1.0)
     g_init_range: float = Field(0.05, gt=0, description="MLP G weights start U(-r, r) (the paper's pylearn2 irange)")
     d_init_range: float = Field(0.005, gt=0, description="MLP D weights start U(-r, r)")
+    mlp_init: Literal["uniform", "normal"] = Field(
+        "uniform", description="MLP weights U(-range, range) as above, or N(0, mlp_init_std²) (PacGAN's models)"
+    )
+    mlp_init_std: float = Field(0.02, gt=0, description="std of the MLP weights when mlp_init is normal")
+    g_batch_norm: bool = Field(
+        False, description="MLP G hidden layers are Linear without bias → BatchNorm → ReLU (PacGAN's 2-D generator)"
+    )
+    bn_stats: Literal["running", "population"] = Field(
+        "running",
+        description="how a sampled G's BatchNorm normalises: the running averages training kept, or population "
+        "statistics recomputed for the weights being sampled (an EMA copy of G needs them)",
+    )
     g_output: Literal["auto", "sigmoid", "tanh", "linear"] = "auto"
 
 
@@ -186,6 +198,31 @@ class EvalConfig(_Section):
         return value
 
 
+class SampleConfig(_Section):
+    """How samples are drawn from a trained run, by every verb and metric that samples it."""
+
+    rejection: Literal["off", "drs"] = Field(
+        "off",
+        description="drs: discriminator rejection sampling (Azadi et al. 2019), which keeps a sample with a "
+        "probability rising with D's logit and so drops what D finds unlike the data (zerosum.rejection)",
+    )
+    drs_quantile: float = Field(
+        0.9,
+        gt=0,
+        le=1,
+        description="the burn-in's logit at this quantile is the threshold above which a sample is "
+        "always kept; below it a sample is kept with probability exp(logit − threshold); 1 = the maximum",
+    )
+    drs_burn_in: int = Field(10_000, ge=100, description="samples scored to set the threshold")
+    drs_calibrate_steps: int = Field(
+        0,
+        ge=0,
+        description="Adam steps that train a copy of D further against the frozen G before rejecting, "
+        "bringing it closer to the optimal D of that G (Azadi et al. fine-tune D so); 0 = D as trained",
+    )
+    drs_calibrate_lr: float = Field(1e-3, gt=0, description="the learning rate of those steps")
+
+
 class DataInfo(_Section):
     """What training learned about the data, recorded so later verbs rebuild models without loading it."""
 
@@ -204,7 +241,14 @@ class RunConfig(_Section):
     model: ModelConfig = Field(default_factory=ModelConfig)
     train: TrainConfig = Field(default_factory=TrainConfig)
     eval: EvalConfig = Field(default_factory=EvalConfig)
+    sample: SampleConfig = Field(default_factory=SampleConfig)
     data_info: DataInfo | None = None
+
+    @model_validator(mode="after")
+    def _check_rejection(self) -> RunConfig:
+        if self.sample.rejection == "drs" and self.model.conditional:
+            raise ValueError("sample.rejection=drs is for unconditional runs; set sample.rejection=off")
+        return self
 
 
 def _format_validation(err: ValidationError, origin: str) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -28,6 +28,7 @@ from zerosum.config import DataInfo, ModelConfig, RunConfig, load_config_file, t
 from zerosum.errors import CheckpointError, ConfigError
 from zerosum.lock import LOCK_NAME
 from zerosum.models import build_models
+from zerosum.models.batchnorm import with_population_statistics
 from zerosum.training import checkpoint
 
 CONFIG = "config.yaml"
@@ -152,10 +153,21 @@ class Run:
     checkpoint: Path
     device: torch.device
 
+    # models derived from the weights on first use and kept for the loaded run's life: the population-statistics
+    # generator (`generator`), the calibrated discriminator of rejection sampling (`zerosum.rejection`)
+    derived: dict[str, nn.Module] = field(default_factory=dict, repr=False, compare=False)
+
     @property
     def generator(self) -> nn.Module:
-        """The generator to sample from: the EMA copy when training kept one."""
-        return self.G_ema if self.G_ema is not None else self.G
+        """The generator to sample from: the EMA copy when training kept one, with BatchNorm statistics measured
+        for its weights when `model.bn_stats` is population (computed once per loaded run)."""
+        G = self.G_ema if self.G_ema is not None else self.G
+        if self.config.model.bn_stats != "population":
+            return G
+        if "generator" not in self.derived:
+            with torch.inference_mode(False):  # the copy's weights stay ordinary tensors, usable with autograd
+                self.derived["generator"] = with_population_statistics(G)
+        return self.derived["generator"]
 
 
 def load_run(path: str | Path, checkpoint_name: str = "latest", device: str | torch.device = "cpu") -> Run:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import shutil
@@ -16,7 +17,10 @@ from zerosum.atomic import atomic_write_bytes
 from zerosum.config import RunConfig
 from zerosum.errors import ConfigError
 from zerosum.images import make_grid, png_bytes, save_png, to_uint8
+from zerosum.rejection import rejection_discriminator, rejection_sample
 from zerosum.run import Run, as_run
+
+log = logging.getLogger("zerosum")
 
 SAVE_KINDS = "a .png (a grid), a .npz (raw samples) or a folder without extension (one PNG per sample)"
 
@@ -97,6 +101,23 @@ def sample(
     run = as_run(run, checkpoint, device)
     G = run.generator
     gen = torch.Generator().manual_seed(seed)
+
+    def forward(z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        chunks = []
+        for start in range(0, len(z), batch_size):
+            zb = z[start : start + batch_size].to(run.device)
+            yb = y[start : start + batch_size].to(run.device) if y is not None else None
+            chunks.append(G(zb, yb).float().cpu())
+        return torch.cat(chunks)
+
+    if labels and not run.config.model.conditional:
+        raise ConfigError("--labels needs a conditional run (model.conditional=true)")
+    if run.config.sample.rejection == "drs":
+        if run.D is not None:  # burn-in, candidates and coin flips all come from the seeded generator
+            images, z = rejection_sample(G, rejection_discriminator(run), n, gen, run.config.sample, run.device,
+                                         forward)  # fmt: skip
+            return Samples(images, z, None, G.output_range)
+        log.warning("%s has no discriminator (a generator export): sampling without rejection", run.path)
     z = G.sample_z(n, generator=gen)
     y = None
     if run.config.model.conditional:
@@ -104,14 +125,7 @@ def sample(
             y = torch.tensor(class_index(run.config, labels))[torch.arange(n) % len(labels)]
         else:
             y = torch.arange(n) % run.config.data_info.num_classes
-    elif labels:
-        raise ConfigError("--labels needs a conditional run (model.conditional=true)")
-    chunks = []
-    for start in range(0, n, batch_size):
-        zb = z[start : start + batch_size].to(run.device)
-        yb = y[start : start + batch_size].to(run.device) if y is not None else None
-        chunks.append(G(zb, yb).float().cpu())
-    return Samples(torch.cat(chunks), z, y, G.output_range)
+    return Samples(forward(z, y), z, y, G.output_range)
 
 
 def save_grid(samples: Samples, path: Path, nrow: int | None = None) -> Path:

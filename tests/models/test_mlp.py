@@ -174,3 +174,25 @@ def _train_tiny_gan() -> None:
     with torch.no_grad():
         s = g(g.sample_z(2000, gen))
     assert abs(s.mean().item() - 3) < 0.5 and 0.1 < s.std().item() < 1.5
+
+
+def test_pacgan_generator_has_bias_free_linear_then_batchnorm_and_normal_weights():
+    torch.manual_seed(0)
+    cfg = _cfg(nz=2, g_hidden=[400, 400], d_hidden=[200, 200, 200], g_batch_norm=True, mlp_init="normal")
+    g, d = build_models(cfg, (2,))
+    for block in g.blocks[:-1]:
+        linear, norm, act = block
+        assert linear.bias is None and isinstance(norm, nn.BatchNorm1d) and isinstance(act, nn.ReLU)
+    linears = [m for m in (*g.modules(), *d.modules()) if isinstance(m, nn.Linear)]
+    big = [m for m in linears if m.weight.numel() > 10_000]
+    assert big and all(m.weight.std().item() == pytest.approx(0.02, rel=0.05) for m in big)
+    assert all(m.bias is None or torch.all(m.bias == 0) for m in linears)
+    assert not any(isinstance(m, nn.BatchNorm1d) for m in d.modules())
+    assert g(g.sample_z(6)).shape == (6, 2)
+
+
+def test_uniform_unit_noise_has_unit_variance_in_the_box_of_half_width_sqrt3():
+    g, _ = build_models(_cfg(z_dist="uniform_unit", nz=50), (2,))
+    z = g.sample_z(4000, generator=torch.Generator().manual_seed(0))
+    assert z.abs().max() <= 3**0.5 and z.abs().max() > 0.99 * 3**0.5
+    assert z.var().item() == pytest.approx(1.0, rel=0.03)

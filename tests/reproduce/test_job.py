@@ -53,6 +53,15 @@ def test_evaluate_reuses_a_record_of_the_same_checkpoint(tmp_path):
     assert later["step"] == 20
 
 
+def test_evaluate_rescores_a_record_written_during_training(tmp_path):
+    job = _job(tmp_path)
+    run = job.train("ring-8", _overrides(10, "eval.every=10", "eval.metrics=modes_ring8"))
+    during = json.loads((run / "eval" / "modes_ring8.json").read_text())
+    assert during["checkpoint"] is None  # in-memory weights: no checkpoint to compare with
+    record = job.evaluate(run, ["modes_ring8"])["modes_ring8"]
+    assert record["checkpoint"] == "checkpoints/step_00000010.pt"
+
+
 def test_train_reuses_an_identical_finished_run_of_another_experiment(tmp_path):
     owner = Job(get("toy-1d"), "fast", {}, tmp_path / "fast" / "toy-1d", quiet=True)
     trained = owner.train("toy-1d", _overrides(10))

@@ -2,12 +2,13 @@
 
 Also the model for toy point data ((D,)-shaped samples), where the generator's output is linear.
 
-Initialisation follows the paper's pylearn2 configuration: weights U(-r, r) with r = 0.05 in G and r = 0.005
-in D, biases 0 (`model.g_init_range`, `model.d_init_range`). The tiny D weights make D(x) start at 1/2 for every
-input, so neither player is ahead at step 0. The 1-D toy needs wider ranges: a nearly linear D cannot see that
-two distributions with the same mean differ in spread. The sigmoid output bias of G starts at logit(pixel_mean)
-(pylearn2's `init_bias_target_marginals`), so G's first samples already have the data's average brightness per
-pixel instead of a uniform grey, and D cannot win on the mean alone.
+Initialisation follows the paper's pylearn2 configuration: weights U(-r, r) with r = 0.05 in G and r = 0.005 in D,
+biases 0 (`model.g_init_range`, `model.d_init_range`); PacGAN's 2-D models draw N(0, 0.02²) instead
+(`model.mlp_init=normal`) and put BatchNorm in G's hidden layers (`model.g_batch_norm`). The tiny D weights make
+D(x) start at 1/2 for every input, so neither player is ahead at step 0. The 1-D toy needs wider ranges: a nearly
+linear D cannot see that two distributions with the same mean differ in spread. The sigmoid output bias of G starts
+at logit(pixel_mean) (pylearn2's `init_bias_target_marginals`), so G's first samples already have the data's average
+brightness per pixel instead of a uniform grey, and D cannot win on the mean alone.
 
 For point data both models work in standardised coordinates: D sees (x − mean) / std of the training points and
 G's linear output is mapped back by std · h + mean (fixed buffers, saved in checkpoints). Without it a maxout D
@@ -27,20 +28,33 @@ from zerosum.errors import ConfigError
 from zerosum.models.common import Discriminator, Generator, logit, output_activation
 
 
-def _uniform_linear(n_in: int, n_out: int, irange: float) -> nn.Linear:
-    layer = nn.Linear(n_in, n_out)
-    nn.init.uniform_(layer.weight, -irange, irange)
-    nn.init.zeros_(layer.bias)
+def _linear(n_in: int, n_out: int, irange: float, cfg: ModelConfig | None = None, bias: bool = True) -> nn.Linear:
+    """A linear layer with weights U(−irange, irange), or N(0, std²) when cfg.mlp_init is "normal"; biases 0."""
+    layer = nn.Linear(n_in, n_out, bias=bias)
+    if cfg is not None and cfg.mlp_init == "normal":
+        nn.init.normal_(layer.weight, 0.0, cfg.mlp_init_std)
+    else:
+        nn.init.uniform_(layer.weight, -irange, irange)
+    if layer.bias is not None:
+        nn.init.zeros_(layer.bias)
     return layer
+
+
+def _hidden(n_in: int, n_out: int, cfg: ModelConfig) -> nn.Sequential:
+    """One hidden layer of G: Linear → ReLU, or Linear without bias → BatchNorm → ReLU (the bias would be
+    cancelled by the normalisation)."""
+    if cfg.g_batch_norm:
+        return nn.Sequential(_linear(n_in, n_out, cfg.g_init_range, cfg, bias=False), nn.BatchNorm1d(n_out), nn.ReLU())
+    return nn.Sequential(_linear(n_in, n_out, cfg.g_init_range, cfg), nn.ReLU())
 
 
 class Maxout(nn.Module):
     """A linear layer of units × pieces outputs, reduced by a max over each unit's pieces."""
 
-    def __init__(self, n_in: int, units: int, pieces: int, irange: float) -> None:
+    def __init__(self, n_in: int, units: int, pieces: int, irange: float, cfg: ModelConfig | None = None) -> None:
         super().__init__()
         self.units, self.pieces = units, pieces
-        self.linear = _uniform_linear(n_in, units * pieces, irange)
+        self.linear = _linear(n_in, units * pieces, irange, cfg)
 
     def forward(self, x: Tensor) -> Tensor:
         return self.linear(x).view(x.shape[0], self.units, self.pieces).amax(dim=2)
@@ -101,9 +115,9 @@ class MLPGenerator(Generator):
         super().__init__(cfg.nz, cfg.z_dist, out_shape, output, num_classes, cfg.embed_dim)
         width = self.in_features
         for h in cfg.g_hidden:
-            self.blocks.append(nn.Sequential(_uniform_linear(width, h, cfg.g_init_range), nn.ReLU()))
+            self.blocks.append(_hidden(width, h, cfg))
             width = h
-        head = _uniform_linear(width, math.prod(out_shape), cfg.g_init_range)
+        head = _linear(width, math.prod(out_shape), cfg.g_init_range, cfg)
         if pixel_mean is not None and (bias := _output_bias(pixel_mean, self.out_shape, output)) is not None:
             with torch.no_grad():
                 head.bias.copy_(bias)
@@ -139,11 +153,11 @@ class MaxoutDiscriminator(Discriminator):
         self.embed = nn.Embedding(num_classes, cfg.embed_dim) if self.conditional else None
         width = math.prod(in_shape) * self.pack + (cfg.embed_dim if self.conditional else 0)
         for i, units in enumerate(cfg.d_hidden):
-            layer = Maxout(width, units, cfg.maxout_pieces, cfg.d_init_range)
+            layer = Maxout(width, units, cfg.maxout_pieces, cfg.d_init_range, cfg)
             self.blocks.append(layer if i == 0 else nn.Sequential(nn.Dropout(cfg.d_drop_hidden), layer))
             width = units
         drop_head = cfg.d_drop_hidden if cfg.d_hidden else 0.0  # the input was already dropped out
-        self.head = nn.Sequential(nn.Dropout(drop_head), _uniform_linear(width, 1, cfg.d_init_range))
+        self.head = nn.Sequential(nn.Dropout(drop_head), _linear(width, 1, cfg.d_init_range, cfg))
 
     def _stem(self, x: Tensor, y: Tensor | None) -> Tensor:
         h = x.flatten(1)

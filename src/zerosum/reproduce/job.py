@@ -103,7 +103,8 @@ class Job:
         todo = []
         for name in metrics:
             old = _read_json(eval_path(run_dir, name))
-            if old and not self.fresh and (run_dir / old.get("checkpoint", "")).resolve() == wanted.resolve():
+            origin = old.get("checkpoint") if old else None  # None: in-memory weights, scored during training
+            if origin and not self.fresh and (run_dir / origin).resolve() == wanted.resolve():
                 records[name] = old
             else:
                 todo.append(name)

@@ -32,6 +32,12 @@ TECHNIQUES = {
     "train.r1_gamma": "R1 penalty γ = {v} on D's real inputs",
     "train.lr_anneal_from": "lr annealed linearly to 0 from {v:.0%} of the run",
     "train.ema": "sampling from an EMA of G (decay {v})",
+    "train.update": "{v} updates of D and G",
+    "train.batch_size": "batches of {v} points",
+    "train.steps": "{v:,} steps",
+    "sample.rejection": "discriminator rejection sampling ({v})",
+    "sample.drs_calibrate_steps": "D calibrated {v:,} steps against the final G before rejecting",
+    "sample.drs_quantile": "rejection threshold at the {v:.0%} quantile of D's logits",
 }
 
 
@@ -54,11 +60,12 @@ def _scatter(job: Job, name: str, runs: list, caption: str) -> None:
 def coverage(job: Job, name: str) -> Outcome:
     p = job.params
     metric = "modes_ring8" if name == "ring-8" else "modes_grid25"
+    preset = p.get("preset", name)  # the benchmark's own small MLP, or PacGAN's models (pacgan-ring8, -grid25)
     seeds = list(range(int(p["seeds"])))
     overrides = [f"train.steps={p['steps']}", *p["recipe"]]
     stats, runs = [], []
     for seed in seeds:
-        run_dir = job.train(name, [*overrides, f"train.seed={seed}"], name=f"seed{seed}")
+        run_dir = job.train(preset, [*overrides, f"train.seed={seed}"], name=f"seed{seed}")
         record = job.evaluate(run_dir, [metric])[metric]
         kl = record["details"]["kl"]  # None when no sample is of high quality
         stats.append((record["value"], record["details"]["high_quality"], float("nan") if kl is None else kl))
@@ -81,7 +88,7 @@ def coverage(job: Job, name: str) -> Outcome:
         f"seed {s}: {int(m)} modes, {h:.1%}, KL {q:.3f}" for s, (m, h, q) in zip(seeds, stats, strict=True)
     )
     text = (
-        f"{len(seeds)} runs of the `{name}` preset, {p['steps']} steps each, seeds 0–{len(seeds) - 1}, with "
+        f"{len(seeds)} runs of the `{preset}` preset, {p['steps']:,} steps each, seeds 0–{len(seeds) - 1}, with "
         f"{techniques}. Protocol `{metric}` (2,500 samples; a "
         "sample is high quality within 3σ of its nearest mode; reverse KL of the high-quality mode histogram to "
         f"uniform), as in VEEGAN and PacGAN. Per seed: {per_seed}."

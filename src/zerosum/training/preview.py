@@ -9,12 +9,15 @@ import torch
 
 from zerosum.atomic import atomic_write_bytes
 from zerosum.images import make_grid, save_png
+from zerosum.models.batchnorm import with_population_statistics
 from zerosum.training.state import TrainState
 
 
 @torch.inference_mode()
-def preview_samples(state: TrainState, device: torch.device) -> torch.Tensor:
-    G = state.sampling_G
+def preview_samples(state: TrainState, device: torch.device, population: bool = False) -> torch.Tensor:
+    """G's output for the fixed noise; with `population`, through a copy whose BatchNorm statistics are measured
+    for its weights, as sampling does under `model.bn_stats: population`."""
+    G = with_population_statistics(state.sampling_G) if population else state.sampling_G
     was_training = G.training
     G.eval()
     try:
@@ -24,9 +27,9 @@ def preview_samples(state: TrainState, device: torch.device) -> torch.Tensor:
         G.train(was_training)
 
 
-def write_preview(state: TrainState, data, run_dir: Path, book, device: torch.device) -> Path:
+def write_preview(state: TrainState, data, run_dir: Path, book, device: torch.device, population: bool = False) -> Path:
     """samples/step_XXXXXXXX.png (and `samples.png` at the run's top, always the newest); TensorBoard too."""
-    fake = preview_samples(state, device)
+    fake = preview_samples(state, device, population)
     path = Path(run_dir) / "samples" / f"step_{state.step:08d}.png"
     if data.kind == "image":
         grid = make_grid(fake, nrow=_nrow(len(fake), state), value_range=state.G.output_range)

@@ -196,7 +196,8 @@ class Trainer:
             book.log(step, stats)
         book.progress(step, stats)
         if step % t.sample_every == 0 or step == t.steps:
-            write_preview(self.state, self.data, self.run_dir, book, self.device)
+            population = self.cfg.model.bn_stats == "population"
+            write_preview(self.state, self.data, self.run_dir, book, self.device, population)
         if step % t.ckpt_every == 0 or step == t.steps:
             return self.save()
         return None
