@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+import torch
+
 import zerosum.reproduce  # noqa: F401  (registers toy-1d)
 from zerosum.reproduce.job import Job, _latest_step
 from zerosum.reproduce.registry import get
+from zerosum.training import checkpoint
 
 TINY = ["train.steps={}", "train.ckpt_every=10", "train.sample_every=1000", "train.log_every=10"]
 
@@ -72,3 +75,17 @@ def test_train_reuses_an_identical_finished_run_of_another_experiment(tmp_path):
     assert longer == tmp_path / "fast" / "ring-8" / "toy-1d" and _latest_step(trained) == 10
     fresh = Job(get("ring-8"), "fast", {}, tmp_path / "fast" / "x", fresh=True, quiet=True)
     assert fresh.train("toy-1d", _overrides(10)) == tmp_path / "fast" / "x" / "toy-1d"
+
+
+def test_train_many_in_two_processes_trains_what_one_process_would(tmp_path):
+    runs = [(_overrides(10, f"train.seed={seed}"), f"seed{seed}") for seed in (0, 1)]
+    alone = _job(tmp_path / "alone").train_many("ring-8", runs, workers=1)
+    job = _job(tmp_path / "pair")
+    paired = job.train_many("ring-8", runs, workers=2)
+    assert [p.name for p in paired] == ["seed0", "seed1"]
+    for a, b in zip(alone, paired, strict=True):
+        wa, wb = (torch.load(checkpoint.resolve(r), weights_only=True)["G"] for r in (a, b))
+        assert all(torch.equal(wa[k], wb[k]) for k in wa)
+    assert "threads: 1" in (paired[0] / "config.yaml").read_text()
+    job.train_many("ring-8", runs, workers=2)  # finished: reused, and the parent hears of it
+    assert job.reused == ["seed0", "seed1"]

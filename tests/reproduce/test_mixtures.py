@@ -38,3 +38,15 @@ def test_recipe_is_named_by_technique_on_the_page():
     assert _technique("train.sample_every=1000") == "`train.sample_every=1000`"  # no phrase: shown as written
     assert _technique("train.lr_anneal_from=[1]") == "`train.lr_anneal_from=[1]`"  # unformattable value
     assert all(not _technique(o).startswith("`") for o in MIXTURE_RECIPE)  # the default recipe is named in full
+
+
+def test_pacgan_preset_with_rejection_named_on_the_page(tmp_path):
+    recipe = ["model.g_hidden=[16,16]", "model.d_hidden=[8,8]", "train.batch_size=40", "sample.rejection=drs",
+              "sample.drs_burn_in=200", "train.sample_every=1000"]  # fmt: skip
+    params = {"seeds": 2, "steps": 5, "recipe": recipe, "preset": "pacgan-ring8", "workers": 2}
+    reproduce("ring-8", "fast", params=params, out=tmp_path / "runs", docs=tmp_path / "docs", force=True, quiet=True)
+    record = json.loads((tmp_path / "docs/results/ring-8.json").read_text())["budgets"]["fast"]
+    assert "runs of the `pacgan-ring8` preset" in record["text"]
+    assert "discriminator rejection sampling (drs)" in record["text"]
+    config = (tmp_path / "runs/fast/ring-8/seed1/config.yaml").read_text()
+    assert "g_batch_norm: true" in config and "rejection: drs" in config

@@ -64,8 +64,8 @@ def coverage(job: Job, name: str) -> Outcome:
     seeds = list(range(int(p["seeds"])))
     overrides = [f"train.steps={p['steps']}", *p["recipe"]]
     stats, runs = [], []
-    for seed in seeds:
-        run_dir = job.train(preset, [*overrides, f"train.seed={seed}"], name=f"seed{seed}")
+    todo = [([*overrides, f"train.seed={seed}"], f"seed{seed}") for seed in seeds]
+    for seed, run_dir in zip(seeds, job.train_many(preset, todo, int(p.get("workers", 1))), strict=True):
         record = job.evaluate(run_dir, [metric])[metric]
         kl = record["details"]["kl"]  # None when no sample is of high quality
         stats.append((record["value"], record["details"]["high_quality"], float("nan") if kl is None else kl))
