@@ -84,6 +84,19 @@ def class_index(cfg: RunConfig, labels: Sequence[int | str]) -> list[int]:
 
 
 @torch.inference_mode()
+def generate(run: Run, z: torch.Tensor, y: torch.Tensor | None = None, batch_size: int = 256) -> torch.Tensor:
+    """G(z) (the run's sampling generator: the EMA copy when it kept one) as float CPU images in G's output range,
+    in batches on the run's device."""
+    G = run.generator
+    out = []
+    for start in range(0, len(z), batch_size):
+        zb = z[start : start + batch_size].to(run.device)
+        yb = y[start : start + batch_size].to(run.device) if y is not None else None
+        out.append(G(zb, yb).float().cpu())
+    return torch.cat(out)
+
+
+@torch.inference_mode()
 def sample(
     run: Run | str | os.PathLike,
     n: int,
@@ -103,12 +116,7 @@ def sample(
     gen = torch.Generator().manual_seed(seed)
 
     def forward(z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
-        chunks = []
-        for start in range(0, len(z), batch_size):
-            zb = z[start : start + batch_size].to(run.device)
-            yb = y[start : start + batch_size].to(run.device) if y is not None else None
-            chunks.append(G(zb, yb).float().cpu())
-        return torch.cat(chunks)
+        return generate(run, z, y, batch_size)
 
     if labels and not run.config.model.conditional:
         raise ConfigError("--labels needs a conditional run (model.conditional=true)")

@@ -15,7 +15,7 @@ from zerosum.latent.arithmetic import (
     group_mean,
     noise_around,
 )
-from zerosum.latent.interpolate import generate
+from zerosum.sampling import generate
 
 
 def _sheet_z(n=10, nz=8):

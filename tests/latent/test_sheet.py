@@ -5,7 +5,6 @@ import torch
 import zerosum
 from zerosum.cli import main
 from zerosum.errors import ConfigError
-from zerosum.latent.interpolate import generate
 from zerosum.latent.sheet import (
     GAP,
     STRIP,
@@ -17,6 +16,7 @@ from zerosum.latent.sheet import (
     save_sheet,
     upscale,
 )
+from zerosum.sampling import generate
 
 
 def test_cells_scale_up_small_images_with_whole_pixels():

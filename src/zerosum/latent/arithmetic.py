@@ -19,9 +19,10 @@ from torch import Tensor
 from zerosum.errors import ConfigError
 from zerosum.explore import output_paths, require_images, write_record
 from zerosum.images import save_png
-from zerosum.latent.interpolate import generate, seed_z
+from zerosum.latent.interpolate import seed_z
 from zerosum.latent.sheet import check_ids, labelled_rows, load_sheet
 from zerosum.run import Run
+from zerosum.sampling import generate
 
 VERB = "arithmetic"
 NOISE = 0.25  # the paper's scale of the uniform noise around the result

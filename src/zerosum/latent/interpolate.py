@@ -15,6 +15,7 @@ from torch import Tensor
 
 from zerosum.errors import ConfigError
 from zerosum.run import Run
+from zerosum.sampling import generate
 
 MODES = ("lerp", "slerp")
 PARALLEL = 1e-6  # sin(angle) below this: the great circle is undefined or numerically noisy, use a straight line
@@ -82,18 +83,6 @@ def path_points(points: Tensor, steps: int, mode: str = "lerp") -> Tensor:
     for i in range(1, points.shape[0] - 1):
         parts.append(segment(points[i], points[i + 1], steps, mode)[1:])
     return torch.cat(parts)
-
-
-@torch.inference_mode()
-def generate(run: Run, z: Tensor, y: Tensor | None = None, batch_size: int = 256) -> Tensor:
-    """G(z) (the EMA copy when the run kept one) as float CPU images in the generator's output range."""
-    G = run.generator
-    out = []
-    for start in range(0, len(z), batch_size):
-        zb = z[start : start + batch_size].to(run.device)
-        yb = y[start : start + batch_size].to(run.device) if y is not None else None
-        out.append(G(zb, yb).float().cpu())
-    return torch.cat(out)
 
 
 def row_labels(run: Run, rows: int) -> list[int] | None:
