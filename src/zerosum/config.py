@@ -167,7 +167,7 @@ class TrainConfig(_Section):
         return "off" if value is False else value  # YAML 1.1 reads a bare `off` as false
 
     @model_validator(mode="after")
-    def _check_betas(self) -> TrainConfig:
+    def _check_combinations(self) -> TrainConfig:
         if not all(0.0 <= b < 1.0 for b in self.betas):
             raise ValueError("betas must lie in [0, 1)")
         if self.update == "simultaneous" and self.d_steps != 1:
