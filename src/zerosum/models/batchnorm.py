@@ -22,10 +22,6 @@ BATCH = 500
 SEED = 1234
 
 
-def has_batch_norm(model: nn.Module) -> bool:
-    return any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules())
-
-
 @torch.no_grad()
 def with_population_statistics(G: nn.Module, samples: int | None = None, seed: int = SEED) -> nn.Module:
     """A copy of G in eval mode whose BatchNorm layers hold the mean and variance of their inputs over `samples`

@@ -36,13 +36,19 @@ def _fid_budgets(fast_steps: int, paper_steps: int, extras: list[str]) -> dict[s
     }  # fmt: skip
 
 
-def _mixture_budgets(name: str, pacgan: str, recipe: list[str]) -> dict[str, dict[str, Any]]:
-    """fast: the zerosum recipe on the benchmark's small MLP, two seeds at a time on one thread each (the toys
-    keep one core busy at most); paper: PacGAN's own models and its 400 epochs × 1,000 steps."""
-    return {
-        "fast": {"seeds": 10, "steps": 5000, "recipe": recipe, "preset": name, "workers": 2},
-        "paper": {"seeds": 10, "steps": 400_000, "recipe": [], "preset": pacgan, "workers": 2},
-    }
+def _declare_mixture(name: str, function: str, what: str, table: str, pacgan: str, recipe: list[str]) -> None:
+    """A 2-D mixture benchmark. fast: the zerosum recipe on the benchmark's small MLP, two seeds at a time on one
+    thread each (the toys keep one core busy at most); paper: PacGAN's own models and its 400 epochs × 1,000 steps."""
+    declare(
+        name,
+        LazyFunction(f"zerosum.reproduce.mixtures:{function}"),
+        title=f"mode coverage of {what}, 10 seeds",
+        source=f"Lin et al. 2018 (PacGAN), {table} table; Srivastava et al. 2017 (VEEGAN)",
+        budgets={
+            "fast": {"seeds": 10, "steps": 5000, "recipe": recipe, "preset": name, "workers": 2},
+            "paper": {"seeds": 10, "steps": 400_000, "recipe": [], "preset": pacgan, "workers": 2},
+        },
+    )
 
 
 def _features_budget(max_train: int | None) -> dict[str, Any]:
@@ -109,20 +115,8 @@ declare(
         "paper": {"steps": 5000, "ngf": 64, "ndf": 64, "samples": 1000},
     },
 )
-declare(
-    "ring-8",
-    LazyFunction("zerosum.reproduce.mixtures:ring_8"),
-    title="mode coverage of 8 Gaussians on a ring, 10 seeds",
-    source="Lin et al. 2018 (PacGAN), 2D-ring table; Srivastava et al. 2017 (VEEGAN)",
-    budgets=_mixture_budgets("ring-8", "pacgan-ring8", RING_RECIPE),
-)
-declare(
-    "grid-25",
-    LazyFunction("zerosum.reproduce.mixtures:grid_25"),
-    title="mode coverage of 25 Gaussians on a grid, 10 seeds",
-    source="Lin et al. 2018 (PacGAN), 2D-grid table; Srivastava et al. 2017 (VEEGAN)",
-    budgets=_mixture_budgets("grid-25", "pacgan-grid25", MIXTURE_RECIPE),
-)
+_declare_mixture("ring-8", "ring_8", "8 Gaussians on a ring", "2D-ring", "pacgan-ring8", RING_RECIPE)
+_declare_mixture("grid-25", "grid_25", "25 Gaussians on a grid", "2D-grid", "pacgan-grid25", MIXTURE_RECIPE)
 declare(
     "stacked-mnist",
     LazyFunction("zerosum.reproduce.stacked:stacked_mnist"),
