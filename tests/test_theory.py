@@ -4,7 +4,7 @@ import math
 
 import torch
 
-from zerosum.config import DataConfig, ModelConfig
+from zerosum.config import DataConfig, MLPConfig
 from zerosum.data import load_dataset
 from zerosum.losses import d_loss
 from zerosum.models import build_models
@@ -18,9 +18,7 @@ def test_trained_discriminator_approaches_the_optimum():
     torch.manual_seed(0)
     data = load_dataset(DataConfig(name="toy-1d", params={"n": 50_000, "mu": 0.0, "sigma": 1.0, "seed": 0}))
     mu_g, sigma_g = 1.0, 1.5  # a frozen G: x = mu_g + sigma_g * z, z ~ N(0, 1)
-    _, D = build_models(
-        ModelConfig(arch="mlp", nz=1, d_hidden=[32, 32], maxout_pieces=3, d_drop_input=0.0, d_drop_hidden=0.0), (1,)
-    )
+    _, D = build_models(MLPConfig(nz=1, d_hidden=[32, 32], maxout_pieces=3, d_drop_input=0.0, d_drop_hidden=0.0), (1,))
     steps = 600
     opt = torch.optim.Adam(D.parameters(), lr=3e-3)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)  # settle on the optimum, don't jitter round it

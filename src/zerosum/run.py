@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from torch import nn
 
 from zerosum.atomic import atomic_write_text
-from zerosum.config import DataInfo, ModelConfig, RunConfig, load_config_file, to_yaml
+from zerosum.config import DataInfo, RunConfig, load_config_file, parse_model, to_yaml
 from zerosum.errors import CheckpointError, ConfigError
 from zerosum.lock import LOCK_NAME
 from zerosum.models import build_models
@@ -112,10 +112,10 @@ def check_checkpoint_matches(state: dict, cfg: RunConfig, path: Path) -> None:
     The saved sections are validated first, so fields added to the schema later compare as their defaults.
     """
     saved = state.get("config") or {}
-    for section, schema in (("model", ModelConfig), ("data_info", DataInfo)):
+    for section, parse in (("model", parse_model), ("data_info", DataInfo.model_validate)):
         ours = getattr(cfg, section)
         try:
-            theirs = schema.model_validate(saved.get(section) or {})
+            theirs = parse(saved.get(section) or {})
         except ValidationError:
             theirs = None
         if theirs != ours:

@@ -6,14 +6,14 @@ import torch
 from torch import nn
 
 import zerosum
-from zerosum.config import ModelConfig
+from zerosum.config import DCGANConfig, MLPConfig
 from zerosum.errors import ConfigError
 from zerosum.latent import forget as F
 from zerosum.models import build_models
 
 
 def dcgan_g(size: int = 32, ngf: int = 8) -> nn.Module:
-    G, _ = build_models(ModelConfig(nz=8, ngf=ngf, ndf=8), (3, size, size), 0)
+    G, _ = build_models(DCGANConfig(nz=8, ngf=ngf, ndf=8), (3, size, size), 0)
     return G
 
 
@@ -23,7 +23,7 @@ def test_feature_layer_is_the_input_of_the_last_block():
         layer = F.feature_layer(G)
         assert layer == len(G.blocks) - 2
         assert F.features(G, torch.randn(2, 8), layer).shape == (2, 8, size // 2, size // 2)  # ngf × S/2 × S/2
-    mlp, _ = build_models(ModelConfig(arch="mlp", nz=8, g_hidden=[16], d_hidden=[16]), (1, 8, 8), 0)
+    mlp, _ = build_models(MLPConfig(nz=8, g_hidden=[16], d_hidden=[16]), (1, 8, 8), 0)
     with pytest.raises(ConfigError, match="convolutional"):
         F.features(mlp, torch.randn(2, 8))
 

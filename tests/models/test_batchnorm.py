@@ -4,14 +4,14 @@ import copy
 
 import torch
 
-from zerosum.config import ModelConfig
+from zerosum.config import MLPConfig
 from zerosum.models import build_models
 from zerosum.models.batchnorm import with_population_statistics
 
 
 def _g():
     torch.manual_seed(0)
-    cfg = ModelConfig(arch="mlp", nz=2, g_hidden=[16, 16], g_batch_norm=True, mlp_init="normal", mlp_init_std=0.5)
+    cfg = MLPConfig(nz=2, g_hidden=[16, 16], g_batch_norm=True, mlp_init="normal", mlp_init_std=0.5)
     return build_models(cfg, (2,))[0]
 
 

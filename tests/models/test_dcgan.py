@@ -4,17 +4,17 @@ import pytest
 import torch
 from torch import nn
 
-from zerosum.config import ModelConfig
+from zerosum.config import DCGANConfig
 from zerosum.errors import ConfigError
 from zerosum.models import DCGANDiscriminator, DCGANGenerator, build_models
 
 SIZES = [16, 28, 32, 64, 128, 256]
 
 
-def _cfg(**kw) -> ModelConfig:
+def _cfg(**kw) -> DCGANConfig:
     kw.setdefault("ngf", 4)
     kw.setdefault("ndf", 4)
-    return ModelConfig(arch="dcgan", nz=8, embed_dim=6, **kw)
+    return DCGANConfig(nz=8, embed_dim=6, **kw)
 
 
 def _has_bn(module: nn.Module) -> bool:
@@ -44,7 +44,7 @@ def test_shapes_at_every_size(size, channels, conditional):
 
 
 def test_standard_64_layer_plan_matches_the_paper():
-    g, d = build_models(ModelConfig(arch="dcgan"), (3, 64, 64))
+    g, d = build_models(DCGANConfig(), (3, 64, 64))
     z = g.sample_z(2)
     assert [tuple(f.shape[1:]) for f in g.forward_features(z)] == [
         (512, 4, 4), (256, 8, 8), (128, 16, 16), (64, 32, 32), (3, 64, 64)
@@ -93,7 +93,7 @@ def test_batchnorm_everywhere_but_g_output_and_d_input(size):
 
 def test_init_statistics():
     torch.manual_seed(0)
-    cfg = ModelConfig(arch="dcgan", conditional=True, d_conditioning="projection")
+    cfg = DCGANConfig(conditional=True, d_conditioning="projection")
     g, d = build_models(cfg, (3, 64, 64), num_classes=10)
     for net in (g, d):
         for m in net.modules():

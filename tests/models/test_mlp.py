@@ -4,15 +4,15 @@ import pytest
 import torch
 from torch import nn
 
-from zerosum.config import ModelConfig
+from zerosum.config import MLPConfig
 from zerosum.errors import ConfigError
 from zerosum.losses import get_loss
 from zerosum.models import MaxoutDiscriminator, MLPGenerator, build_models
 from zerosum.models.mlp import Maxout
 
 
-def _cfg(**kw) -> ModelConfig:
-    return ModelConfig(arch="mlp", **kw)
+def _cfg(**kw) -> MLPConfig:
+    return MLPConfig(**kw)
 
 
 def test_paper_mnist_model_shapes():

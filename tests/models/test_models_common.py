@@ -3,14 +3,14 @@
 import pytest
 import torch
 
-from zerosum.config import ModelConfig
+from zerosum.config import DCGANConfig, MLPConfig
 from zerosum.errors import ConfigError
 from zerosum.models import build_models
 from zerosum.models.common import check_labels, is_power_of_two, logit
 
 ARCHS = [
-    (ModelConfig(arch="dcgan", nz=6, ngf=4, ndf=4, embed_dim=3), (1, 16, 16)),
-    (ModelConfig(arch="mlp", nz=6, g_hidden=[8], d_hidden=[8], embed_dim=3), (1, 4, 4)),
+    (DCGANConfig(nz=6, ngf=4, ndf=4, embed_dim=3), (1, 16, 16)),
+    (MLPConfig(nz=6, g_hidden=[8], d_hidden=[8], embed_dim=3), (1, 4, 4)),
 ]
 
 

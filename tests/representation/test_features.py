@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from zerosum.config import DataInfo, ModelConfig, resolve
+from zerosum.config import DataInfo, DCGANConfig, resolve
 from zerosum.errors import ConfigError
 from zerosum.models import build_models
 from zerosum.representation.features import check_run, extract, feature_dim, layer_shapes, pool_features
@@ -19,14 +19,14 @@ WIDTHS = {16: [8, 16], 28: [8, 16, 32], 32: [8, 16, 32], 64: [8, 16, 32, 64]}
 
 @pytest.mark.parametrize(("size", "channels"), [(16, 1), (28, 1), (32, 3), (64, 1)])
 def test_feature_length_is_16_times_the_hidden_channels(size, channels):
-    _, D = build_models(ModelConfig(ndf=8, ngf=8, nz=4), (channels, size, size))
+    _, D = build_models(DCGANConfig(ndf=8, ngf=8, nz=4), (channels, size, size))
     assert feature_dim(D) == 16 * sum(WIDTHS[size])
     images = torch.randint(0, 256, (3, channels, size, size), dtype=torch.uint8)
     assert extract(D, images).shape == (3, 16 * sum(WIDTHS[size]))
 
 
 def test_28_by_28_layers_are_14_7_4():
-    _, D = build_models(ModelConfig(ndf=8, ngf=8, nz=4), (1, 28, 28))
+    _, D = build_models(DCGANConfig(ndf=8, ngf=8, nz=4), (1, 28, 28))
     assert layer_shapes(D) == [(8, 14, 14), (16, 7, 7), (32, 4, 4)]
 
 
@@ -46,7 +46,7 @@ def test_max_pool_of_known_maps():
 
 def test_extract_maps_uint8_to_the_range_and_ignores_the_batch():
     torch.manual_seed(0)
-    _, D = build_models(ModelConfig(ndf=8, ngf=8, nz=4), (1, 16, 16))
+    _, D = build_models(DCGANConfig(ndf=8, ngf=8, nz=4), (1, 16, 16))
     D.train()  # extract must switch to running statistics itself
     images = torch.randint(0, 256, (7, 1, 16, 16), dtype=torch.uint8)
     whole = extract(D, images, (-1.0, 1.0), batch_size=100)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from zerosum.config import ModelConfig
+from zerosum.config import DCGANConfig
 from zerosum.representation.supervised import fresh_classifier, predict, train_baseline
 from zerosum.representation.svm import validation_split
 
-MODEL = ModelConfig(ndf=8, ngf=8, nz=4)
+MODEL = DCGANConfig(ndf=8, ngf=8, nz=4)
 
 
 def _toy(n_per_class: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -37,7 +37,7 @@ from itertools import pairwise
 import torch
 from torch import Tensor, nn
 
-from zerosum.config import ModelConfig
+from zerosum.config import DCGANConfig
 from zerosum.errors import ConfigError
 from zerosum.models.common import Discriminator, Generator, is_power_of_two, output_activation
 from zerosum.sizes import image_size, shape_text
@@ -93,7 +93,7 @@ def _n_steps(size: int) -> int:
 class DCGANGenerator(Generator):
     """Transposed-convolution generator; see the module docstring for the layer plan."""
 
-    def __init__(self, cfg: ModelConfig, data_shape: tuple[int, ...], output: str, num_classes: int = 0) -> None:
+    def __init__(self, cfg: DCGANConfig, data_shape: tuple[int, ...], output: str, num_classes: int = 0) -> None:
         super().__init__(cfg.nz, cfg.z_dist, data_shape, output, num_classes, cfg.embed_dim)
         c, size = _check_shape(data_shape)
         n_up = _n_steps(size)
@@ -114,7 +114,7 @@ class DCGANDiscriminator(Discriminator):
     """Strided-convolution discriminator (conditional when num_classes > 0); with `model.pack` > 1 the first
     convolution takes a group's images stacked along channels (pack · C)."""
 
-    def __init__(self, cfg: ModelConfig, data_shape: tuple[int, ...], num_classes: int = 0) -> None:
+    def __init__(self, cfg: DCGANConfig, data_shape: tuple[int, ...], num_classes: int = 0) -> None:
         super().__init__(data_shape, num_classes, cfg.pack)
         c, size = _check_shape(data_shape)
         n_down = _n_steps(size)
@@ -150,7 +150,7 @@ class DCGANDiscriminator(Discriminator):
 
 
 def build_dcgan(
-    cfg: ModelConfig, data_shape: tuple[int, ...], num_classes: int
+    cfg: DCGANConfig, data_shape: tuple[int, ...], num_classes: int
 ) -> tuple[DCGANGenerator, DCGANDiscriminator]:
     output = "tanh" if cfg.g_output == "auto" else cfg.g_output
     k = num_classes if cfg.conditional else 0

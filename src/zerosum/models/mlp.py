@@ -23,12 +23,12 @@ import math
 import torch
 from torch import Tensor, nn
 
-from zerosum.config import ModelConfig
+from zerosum.config import MLPConfig
 from zerosum.errors import ConfigError
 from zerosum.models.common import Discriminator, Generator, logit, output_activation
 
 
-def _linear(n_in: int, n_out: int, irange: float, cfg: ModelConfig | None = None, bias: bool = True) -> nn.Linear:
+def _linear(n_in: int, n_out: int, irange: float, cfg: MLPConfig | None = None, bias: bool = True) -> nn.Linear:
     """A linear layer with weights U(−irange, irange), or N(0, std²) when cfg.mlp_init is "normal"; biases 0."""
     layer = nn.Linear(n_in, n_out, bias=bias)
     if cfg is not None and cfg.mlp_init == "normal":
@@ -40,7 +40,7 @@ def _linear(n_in: int, n_out: int, irange: float, cfg: ModelConfig | None = None
     return layer
 
 
-def _hidden(n_in: int, n_out: int, cfg: ModelConfig) -> nn.Sequential:
+def _hidden(n_in: int, n_out: int, cfg: MLPConfig) -> nn.Sequential:
     """One hidden layer of G: Linear → ReLU, or Linear without bias → BatchNorm → ReLU (the bias would be
     cancelled by the normalisation)."""
     if cfg.g_batch_norm:
@@ -51,7 +51,7 @@ def _hidden(n_in: int, n_out: int, cfg: ModelConfig) -> nn.Sequential:
 class Maxout(nn.Module):
     """A linear layer of units × pieces outputs, reduced by a max over each unit's pieces."""
 
-    def __init__(self, n_in: int, units: int, pieces: int, irange: float, cfg: ModelConfig | None = None) -> None:
+    def __init__(self, n_in: int, units: int, pieces: int, irange: float, cfg: MLPConfig | None = None) -> None:
         super().__init__()
         self.units, self.pieces = units, pieces
         self.linear = _linear(n_in, units * pieces, irange, cfg)
@@ -105,7 +105,7 @@ class MLPGenerator(Generator):
 
     def __init__(
         self,
-        cfg: ModelConfig,
+        cfg: MLPConfig,
         out_shape: tuple[int, ...],
         output: str,
         num_classes: int = 0,
@@ -140,7 +140,7 @@ class MaxoutDiscriminator(Discriminator):
 
     def __init__(
         self,
-        cfg: ModelConfig,
+        cfg: MLPConfig,
         in_shape: tuple[int, ...],
         num_classes: int = 0,
         point_stats: tuple[Tensor, Tensor] | None = None,
@@ -171,7 +171,7 @@ class MaxoutDiscriminator(Discriminator):
 
 
 def build_mlp(
-    cfg: ModelConfig,
+    cfg: MLPConfig,
     data_shape: tuple[int, ...],
     num_classes: int,
     pixel_mean: Tensor | None,

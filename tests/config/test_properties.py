@@ -4,6 +4,7 @@ with a one-line message, never another exception."""
 from __future__ import annotations
 
 import math
+import typing
 
 import pytest
 import yaml
@@ -20,10 +21,16 @@ def _paths(model: type[BaseModel], prefix: str = "") -> list[str]:
     out = []
     for name, field in model.model_fields.items():
         out.append(prefix + name)
-        ann = field.annotation
-        if isinstance(ann, type) and issubclass(ann, BaseModel):
-            out += _paths(ann, f"{prefix}{name}.")
+        for section in _sections(field.annotation):
+            out += [p for p in _paths(section, f"{prefix}{name}.") if p not in out]
     return out
+
+
+def _sections(ann: object) -> list[type[BaseModel]]:
+    """The section classes an annotation holds: itself, or each member of a union (the model families)."""
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return [ann]
+    return [s for arg in typing.get_args(ann) for s in _sections(arg)]
 
 
 VALID_KEYS = _paths(RunConfig)
