@@ -16,20 +16,25 @@ TINY = ["data.limit=256", "data.size=16", "model.ngf=8", "model.ndf=8", "model.n
 
 
 def _script(finals: list[float]) -> list[float]:
-    """Each run's values in the order asked: the curve at steps 2 and 4 during training, then its final checkpoint.
-    A final 5.0 has a flat curve (5.2 → 5.0); every other run halves between its two points."""
-    out = []
-    for final in finals:
-        out += [5.2, 5.0, 5.0] if final == 5.0 else [2 * final, final, final]
-    return out
+    """The values in the order asked: every run trains first (its curve at steps 2 and 4), then each final
+    checkpoint is scored. A final 5.0 has a flat curve (5.2 → 5.0); every other run halves between its points."""
+    curves = [[5.2, 5.0] if final == 5.0 else [2 * final, final] for final in finals]
+    return [v for curve in curves for v in curve] + list(finals)
 
 
 def test_variants_rows_against_the_baseline(tmp_path, monkeypatch):
     monkeypatch.setitem(ablation.VARIANTS, "bogus", ("a change this version lacks", "—", ("model.no_such_key=1",)))
     # training order: baseline, then the variants as listed (bogus is skipped); seeds 0 then 1 of each
     fd = Scripted(_script([5.0, 6.0, 7.0, 8.0, 4.0, 5.0, 5.5, 7.0]))
-    params = {"steps": 4, "seeds": 2, "eval_every": 2, "variants": ["lr-1e-3", "baseline", "no-batchnorm", "bogus",
-              "beta1-0.9"], "base": TINY, "metrics": ["fake_fd", "fake_pixel"]}  # fmt: skip
+    params = {
+        "steps": 4,
+        "seeds": 2,
+        "eval_every": 2,
+        "variants": ["lr-1e-3", "baseline", "no-batchnorm", "bogus", "beta1-0.9"],
+        "base": TINY,
+        "metrics": ["fake_fd", "fake_pixel"],
+        "workers": 1,
+    }  # fmt: skip  (spawned workers would not see the fake metrics)
     with fake_metric("fake_fd", fd, higher_is_better=False), fake_metric("fake_pixel", mean_pixel):
         reproduce(
             "dcgan-ablation",

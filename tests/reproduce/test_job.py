@@ -87,5 +87,7 @@ def test_train_many_in_two_processes_trains_what_one_process_would(tmp_path):
         wa, wb = (torch.load(checkpoint.resolve(r), weights_only=True)["G"] for r in (a, b))
         assert all(torch.equal(wa[k], wb[k]) for k in wa)
     assert "threads: 1" in (paired[0] / "config.yaml").read_text()
+    assert set(job.seconds) == {"seed0", "seed1"} and all(s > 0 for s in job.seconds.values())  # timed in workers
+    job.seconds.clear()
     job.train_many("ring-8", runs, workers=2)  # finished: reused, and the parent hears of it
-    assert job.reused == ["seed0", "seed1"]
+    assert job.reused == ["seed0", "seed1"] and job.seconds == {}  # nothing trained, nothing timed

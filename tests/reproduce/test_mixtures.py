@@ -30,14 +30,16 @@ def test_coverage_over_seeds(tmp_path, name, k):
 
 
 def test_recipe_is_named_by_technique_on_the_page():
-    from zerosum.reproduce.catalogue import MIXTURE_RECIPE
+    from zerosum.reproduce.catalogue import MIXTURE_RECIPE, RING_RECIPE
     from zerosum.reproduce.mixtures import _technique
 
     assert _technique("model.pack=4") == "PacGAN packing of 4 samples per D input (`model.pack=4`)"
     assert _technique("train.lr_anneal_from=0.5").startswith("lr annealed linearly to 0 from 50% of the run")
     assert _technique("train.sample_every=1000") == "`train.sample_every=1000`"  # no phrase: shown as written
     assert _technique("train.lr_anneal_from=[1]") == "`train.lr_anneal_from=[1]`"  # unformattable value
-    assert all(not _technique(o).startswith("`") for o in MIXTURE_RECIPE)  # the default recipe is named in full
+    assert all(not _technique(o).startswith("`") for o in [*MIXTURE_RECIPE, *RING_RECIPE])  # named in full
+    assert _technique("train.betas=[0.5, 0.999]").startswith("Adam β = (0.5, 0.999)")
+    assert _technique("train.lr_g=1e-3") == "Adam lr 0.001 for G (`train.lr_g=1e-3`)"  # YAML 1.1 reads text
 
 
 def test_pacgan_preset_with_rejection_named_on_the_page(tmp_path):

@@ -7,11 +7,14 @@ long as the baseline from the same seeds, and scored by the project's LeNet metr
 minutes). `fd_lenet` is also measured during training, so the page shows whether a run has levelled off.
 
 A variant is called worse only when the gap exceeds the seeds' spread (see `verdict`): with two seeds a small gap
-is noise. The fast budget is sized for 2 CPU cores at ngf = ndf = 32 (batch 128, 28×28, as the preset): 100 steps
-measured 11 steps/s on 1 thread beside another job, one `fd_lenet` curve point (10,000 samples) ~3.5 s, and a
-whole run of 2,000 steps with 8 curve points 3.1–4.1 min; the 8 runs (4 variants × 2 seeds) took 28 min on 1
-thread, so ≈ 16 min on 2 (assuming 1.8× for the second thread). 2,000 steps do not reach convergence (the page
-says so); the paper budget trains 5,000 steps at the preset's ngf = 64.
+is noise. The fast budget (ngf = ndf = 32, batch 128, 28×28 as the preset) anneals every run's lr linearly to 0
+over its second half: at the paper's constant lr 2e-4 the baseline's `fd_lenet` still fell 20% over the last
+quarter of 4,000 steps and jittered by ±15% between curve points after that, more steps than 8 runs can afford on
+2 CPU cores, while with the annealing its curve levels off within 2,500 (−3.5% over the last quarter). Sizing
+(2-core Intel Xeon with AMX, 2026-12-02): 13 steps/s on one thread, one curve point (10,000 samples through the
+LeNet) ~3.5 s, so a run of 2,500 steps with 10 points takes about 3.8 min and the 8 runs, two at a time on one
+thread each (`workers`), about 16 min. The paper budget trains 5,000 steps at the preset's ngf = 64 and the
+paper's constant lr.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from statistics import mean
 from zerosum.errors import ConfigError
 from zerosum.images import make_grid
 from zerosum.plots import pyplot, save_figure
-from zerosum.reproduce.fid_tables import describe, fmt, minutes, train_timed
+from zerosum.reproduce.fid_tables import describe, fmt, minutes
 from zerosum.reproduce.job import Job
 from zerosum.reproduce.registry import Outcome, Row
 from zerosum.run import load_run, read_config
@@ -37,6 +40,12 @@ VARIANTS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "beta1-0.9": ("β1 = 0.9", "paper: oscillation and instability", ("train.betas=[0.9, 0.999]",)),
     "lr-1e-3": ("lr = 1e-3 (G and D)", "paper: too high", ("train.lr_g=0.001", "train.lr_d=0.001")),
     "no-batchnorm": ("no BatchNorm (G and D)", "paper: G fails to start learning", ("model.batch_norm=false",)),
+}
+# Why a change shared by every variant is there, for the page.
+BASE_WHY = {
+    "train.ema": "the paper sampled G itself, without an EMA",
+    "train.lr_anneal_from": "each run's lr falls linearly to 0 over its last part, so every run ends where its "
+    "training settles rather than mid-descent, and the variants are compared converged",
 }
 WORSE = "worse than baseline (higher value)"
 SETTLED = 0.10  # a run has levelled off when its curve moved by at most this share over the last quarter
@@ -143,6 +152,11 @@ def _curves(job: Job, trials: dict[str, list[Trial]], metric: str) -> None:
     save_figure(fig, job.figure("curves.png", caption))
 
 
+def _base_change(override: str) -> str:
+    why = BASE_WHY.get(override.partition("=")[0])
+    return f"`{override}`" + (f" ({why})" if why else "")
+
+
 def _note(runs: list[Trial], metrics: list[str]) -> str:
     parts = []
     for t in runs:
@@ -155,8 +169,8 @@ def dcgan_ablation(job: Job) -> Outcome:
     p = job.params
     metrics, steps, seeds = [str(m) for m in p["metrics"]], int(p["steps"]), list(range(int(p["seeds"])))
     head, every = metrics[0], int(p["eval_every"])
-    trials: dict[str, list[Trial]] = {}
     skipped: dict[str, str] = {}
+    todo: list[tuple[str, int, list[str]]] = []
     for name in _check(list(p["variants"])):
         change = [*p["base"], *VARIANTS[name][2]]
         try:
@@ -165,11 +179,13 @@ def dcgan_ablation(job: Job) -> Outcome:
             skipped[name] = str(err)
             continue
         curve = [f"eval.every={every}", f"eval.metrics={head}"]
-        for seed in seeds:
-            overrides = [*change, *curve, f"train.seed={seed}", f"train.steps={steps}"]
-            run_dir, seconds = train_timed(job, PRESET, overrides, name=f"{name}-seed{seed}")
-            records = job.evaluate(run_dir, metrics)
-            trials.setdefault(name, []).append(Trial(seed, run_dir, seconds, records, read_curve(run_dir, head)))
+        todo += [(name, seed, [*change, *curve, f"train.seed={seed}", f"train.steps={steps}"]) for seed in seeds]
+    runs = [(overrides, f"{name}-seed{seed}") for name, seed, overrides in todo]
+    trials: dict[str, list[Trial]] = {}
+    for (name, seed, _), run_dir in zip(todo, job.train_many(PRESET, runs, int(p.get("workers", 1))), strict=True):
+        records = job.evaluate(run_dir, metrics)
+        seconds = job.seconds.get(run_dir.name)  # None: a finished run was reused
+        trials.setdefault(name, []).append(Trial(seed, run_dir, seconds, records, read_curve(run_dir, head)))
 
     base = trials["baseline"]
     higher_is_better = bool(base[0].records[head].get("higher_is_better", False))
@@ -197,10 +213,10 @@ def dcgan_ablation(job: Job) -> Outcome:
     _grids(job, {name: runs[0].run_dir for name, runs in trials.items()}, steps, seeds[0])
 
     cfg = read_config(base[0].run_dir)
-    base_text = ", ".join(f"`{o}`" for o in p["base"]) or "no other change"
+    base_text = ", ".join(_base_change(o) for o in p["base"]) or "no other change"
     seed_text = ", ".join(str(s) for s in seeds)
     text = (
-        f"Each variant is `{PRESET}` with {base_text} in every variant (the paper sampled G itself, without an EMA) "
+        f"Each variant is `{PRESET}` with {base_text} in every variant, "
         f"plus the variant's one change; the baseline trains {describe(cfg)}. Every variant trains {steps:,} steps "
         f"from seeds {seed_text}, with `{head}` measured every {every:,} steps for the curves. The value is the mean "
         f"over seeds of `{head}` ({'higher' if higher_is_better else 'lower'} is better) on each run's last "

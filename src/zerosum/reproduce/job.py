@@ -44,6 +44,7 @@ class Job:
     fresh: bool = False  # retrain even when a matching run exists
     quiet: bool = False  # no progress bars or TensorBoard files (tests)
     reused: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # run name → wall time of the training done here
     figures: list[Figure] = field(default_factory=list)
 
     def figure(self, name: str, caption: str) -> Path:
@@ -77,10 +78,15 @@ class Job:
                 return run_dir
             if done > 0:
                 log.info("%s: resuming %s from step %d", self.experiment.name, run_dir, done)
+                tic = time.perf_counter()
                 result = api.resume(run_dir, overrides=[f"train.steps={cfg.train.steps}", *self._quiet])
+                self.seconds[run_dir.name] = time.perf_counter() - tic
                 return _finished(result)
         log.info("%s: training %s (%d steps)", self.experiment.name, run_dir, cfg.train.steps)
-        return _finished(api.train(config=cfg, out=run_dir, overwrite=True))
+        tic = time.perf_counter()
+        result = api.train(config=cfg, out=run_dir, overwrite=True)
+        self.seconds[run_dir.name] = time.perf_counter() - tic
+        return _finished(result)
 
     def train_many(self, preset: str, runs: list[tuple[list[str], str]], workers: int = 1) -> list[Path]:
         """`train(preset, overrides, name)` for each (overrides, name), `workers` at a time in separate processes.
@@ -92,13 +98,14 @@ class Job:
         if workers <= 1 or len(runs) <= 1:
             return [self.train(preset, overrides, name) for overrides, name in runs]
         threads = max(1, (os.cpu_count() or 1) // workers)
-        worker = replace(self, reused=[], figures=[])
+        worker = replace(self, reused=[], seconds={}, figures=[])
         tasks = [(worker, preset, [*overrides, f"train.threads={threads}"], name) for overrides, name in runs]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             done = list(pool.map(_train_in_worker, tasks))
-        for _, reused in done:
+        for _, reused, seconds in done:
             self.reused.extend(reused)
-        return [path for path, _ in done]
+            self.seconds.update(seconds)
+        return [path for path, _, _ in done]
 
     def _sibling_run(self, name: str, cfg: RunConfig) -> Path | None:
         """A finished run of the same config that another experiment of this budget trained (out/../*/NAME).
@@ -154,15 +161,15 @@ def _latest_step(run_dir: Path) -> int:
     return checkpoint.file_step(files[-1]) if files else 0
 
 
-def _train_in_worker(task: tuple[Job, str, list[str], str]) -> tuple[Path, list[str]]:
-    """One run of `Job.train_many` in a worker process: its path and what it reused."""
+def _train_in_worker(task: tuple[Job, str, list[str], str]) -> tuple[Path, list[str], dict[str, float]]:
+    """One run of `Job.train_many` in a worker process: its path, what it reused and how long it trained."""
     job, preset, overrides, name = task
     if not log.handlers:  # a spawned process starts without the CLI's handler: its lines go to stderr as well
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("zerosum: %(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
-    return job.train(preset, overrides, name), job.reused
+    return job.train(preset, overrides, name), job.reused, job.seconds
 
 
 def _finished(result: api.TrainResult) -> Path:

@@ -7,6 +7,8 @@ is a budget parameter (see `catalogue`), so a page always names the techniques i
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import yaml
 
@@ -30,6 +32,9 @@ ANCHORS = {
 TECHNIQUES = {
     "model.pack": "PacGAN packing of {v} samples per D input",
     "train.r1_gamma": "R1 penalty γ = {v} on D's real inputs",
+    "train.lr_g": "Adam lr {v:g} for G",
+    "train.lr_d": "Adam lr {v:g} for D",
+    "train.betas": "Adam β = ({v[0]}, {v[1]})",
     "train.lr_anneal_from": "lr annealed linearly to 0 from {v:.0%} of the run",
     "train.ema": "sampling from an EMA of G (decay {v})",
     "train.update": "{v} updates of D and G",
@@ -101,8 +106,12 @@ def _technique(override: str) -> str:
     key, _, value = override.partition("=")
     if key not in TECHNIQUES:
         return f"`{override}`"
+    parsed = yaml.safe_load(value)
+    if isinstance(parsed, str):  # YAML 1.1 reads 1e-3 (no dot) as text; the config reads it as a number
+        with contextlib.suppress(ValueError):
+            parsed = float(parsed)
     try:
-        text = TECHNIQUES[key].format(v=yaml.safe_load(value))
+        text = TECHNIQUES[key].format(v=parsed)
     except (ValueError, TypeError):  # a value the phrase cannot format: show it as written
         return f"`{override}`"
     return f"{text} (`{override}`)"
