@@ -9,7 +9,6 @@ Inception features are computed once per dataset and cached, and a page says whe
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -85,10 +84,9 @@ def fmt(value: Any) -> str:
 
 def train_timed(job: Job, preset: str, overrides: list[str], name: str | None = None) -> tuple[Path, float | None]:
     """Job.train plus its wall time in seconds (None when a finished run was reused)."""
-    before = len(job.reused)
-    tic = time.perf_counter()
+    job.seconds.pop(name or preset, None)
     run_dir = job.train(preset, overrides, name=name)
-    return run_dir, None if len(job.reused) > before else time.perf_counter() - tic
+    return run_dir, job.seconds.get(name or preset)
 
 
 def minutes(seconds: float | None) -> str:
