@@ -30,7 +30,7 @@ from zerosum.config import load_preset_raw, preset_names, resolve
 from zerosum.runtime import describe_hardware, resolve_device
 from zerosum.timings import TIMINGS_FILE
 
-BUILT_IN = {"mnist", "stacked-mnist", "objects", "toy-1d", "ring-8", "grid-25"}
+BUILT_IN = {"mnist", "stacked-mnist", "objects", "shapes", "toy-1d", "ring-8", "grid-25"}
 MIN_SECONDS = 8.0  # the extra steps of the long run last at least about this long, so timer noise stays small
 QUIET = ["train.tensorboard=false", "train.progress=false", "train.sample_every=100000", "train.ckpt_every=100000"]
 
@@ -53,7 +53,8 @@ def _data_overrides(name: str, work: Path) -> list[str]:
     size = cfg.data.size or (32 if cfg.data.name == "cifar10" else 28)
     channels = cfg.data.channels or (1 if cfg.data.name in ("fashion-mnist", "olivetti-faces") else 3)
     folder = _random_folder(work / name, (channels, size, size), 2 * cfg.train.batch_size)
-    return [f"data.name={folder}", f"data.size={size}", f"data.channels={channels}", "data.split=all"]
+    held_out = ["data.pairs.test_classes=[]"] if cfg.data.pairs is not None else []  # a random folder has no classes
+    return [f"data.name={folder}", f"data.size={size}", f"data.channels={channels}", "data.split=all", *held_out]
 
 
 def _fit_seconds(name: str, steps: int, data: list[str], work: Path) -> float:

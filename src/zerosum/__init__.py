@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from zerosum.metrics import list_metrics
     from zerosum.run import Run, load_run
     from zerosum.sampling import Samples, sample
+    from zerosum.translation.translate import translate, upscale
 
 __version__ = VERSION  # from the installed package metadata (zerosum.version), without torch
 
@@ -32,6 +33,8 @@ _LAZY = {
     "load_run": "zerosum.run",
     "Samples": "zerosum.sampling",
     "sample": "zerosum.sampling",
+    "translate": "zerosum.translation.translate",
+    "upscale": "zerosum.translation.translate",
 }
 
 __all__ = [
@@ -49,6 +52,8 @@ __all__ = [
     "resume",
     "sample",
     "train",
+    "translate",
+    "upscale",
 ]
 
 

@@ -46,7 +46,28 @@ def make_config(
 
 
 def _data_info(data) -> DataInfo:
-    return DataInfo(kind=data.kind, shape=list(data.shape), num_classes=data.num_classes, classes=list(data.classes))
+    info = DataInfo(kind=data.kind, shape=list(data.shape), num_classes=data.num_classes, classes=list(data.classes))
+    if data.kind == "pairs":
+        info.input_shape, info.mask_classes = list(data.input_shape), list(data.mask_classes)
+    return info
+
+
+def _load_training_data(cfg: RunConfig, device):
+    """The training set, or for a translator its training pairs, placed on the device where it fits."""
+    if cfg.data.pairs is not None:
+        from zerosum.translation.pairs import load_pairs
+
+        return place(load_pairs(cfg.data, "train"), device)
+    return place(load_dataset(cfg.data), device)
+
+
+def _preview(cfg: RunConfig, data):
+    """A translator's fixed preview inputs (None for the noise families, whose previews draw fixed noise)."""
+    if not cfg.model.translates:
+        return None
+    from zerosum.translation.picture import preview_pairs
+
+    return preview_pairs(data, (-1.0, 1.0))[0]
 
 
 def _fit_batch(cfg: RunConfig, n: int, world: distributed.World) -> None:
@@ -67,7 +88,9 @@ def _fresh_state(cfg: RunConfig, data, device, world):
     pixel_mean = data.pixel_mean() if data.kind == "image" else None
     stats = (data.points.mean(0), data.points.std(0)) if data.kind == "points" else None
     num_classes = data.num_classes if cfg.model.conditional else 0
-    return build_state(cfg, tuple(data.shape), num_classes, len(data), pixel_mean, device, world, stats)
+    return build_state(
+        cfg, tuple(data.shape), num_classes, len(data), pixel_mean, device, world, stats, _preview(cfg, data)
+    )
 
 
 @contextmanager
@@ -115,12 +138,16 @@ def train(
         distributed.check_batch(cfg.train.batch_size, world)
         device = resolve_device(device_name)
         set_threads(cfg.train.threads)
-        data = place(load_dataset(cfg.data), device)
+        data = _load_training_data(cfg, device)
         if world.is_main:
             log.info("data: %s", data_summary(data))
         _fit_batch(cfg, len(data), world)
         cfg.data_info = _data_info(data)
         check_eval_config(cfg)  # again, now that the samples' shape is known
+        if cfg.model.translates:
+            from zerosum.translation.objective import check_objective
+
+            check_objective(cfg)
         if cfg.model.conditional and data.num_classes < 2:
             name = cfg.data.name
             raise ConfigError(f"model.conditional needs class labels but {name} has none; set model.conditional=false")
@@ -180,7 +207,7 @@ def resume(
             if world.is_main:
                 _announce(run_dir, loaded)
             set_threads(cfg.train.threads)
-            data = place(load_dataset(cfg.data), device)
+            data = _load_training_data(cfg, device)
             if world.is_main:
                 log.info("data: %s", data_summary(data))
             if _data_info(data) != saved.data_info:
@@ -191,7 +218,10 @@ def resume(
                 state = _fresh_state(cfg, data, device, world)
             else:
                 num_classes = data.num_classes if cfg.model.conditional else 0
-                state = build_state(cfg, tuple(data.shape), num_classes, len(data), device=device, world=world)
+                state = build_state(
+                    cfg, tuple(data.shape), num_classes, len(data), device=device, world=world,
+                    preview=_preview(cfg, data),
+                )  # fmt: skip
                 state.load_state_dict(loaded.state)
             world.barrier()  # every rank has read the checkpoint before rank 0 may write the next one
             if world.is_main:

@@ -34,13 +34,21 @@ EVAL_DIR = "eval"
 COUNT_KEYS = ("n_fake", "n_samples", "n")  # where a protocol reports how many samples it drew
 
 
-def check_metrics(names: str | list[str], dataset: str, shape: list[int] | None = None) -> list[str]:
-    """'a,b' or ['a', 'b'] → validated, de-duplicated names that all apply to `dataset` and to samples of `shape`
-    (when known) — one-line ConfigError otherwise."""
+def check_metrics(
+    names: str | list[str], dataset: str, shape: list[int] | None = None, task: str | None = None
+) -> list[str]:
+    """'a,b' or ['a', 'b'] → validated, de-duplicated names that all apply to `dataset`, to samples of `shape`
+    (when known) and to the run's kind (`task`: data.pairs.task of an image-to-image run) — one-line ConfigError
+    otherwise."""
     names = parse_metric_list(names)
     for name in names:
-        get_metric(name, dataset, shape)
+        get_metric(name, dataset, shape, task)
     return names
+
+
+def run_task(cfg) -> str | None:
+    """An image-to-image run's task (data.pairs.task), None for a GAN: what `check_metrics` matches against."""
+    return cfg.data.pairs.task if cfg.data.pairs is not None else None
 
 
 def eval_path(run_dir: str | os.PathLike, metric: str) -> Path:
@@ -68,7 +76,7 @@ def evaluate(
         checkpoint = "latest" if checkpoint is None else checkpoint
         if is_run_dir(run_dir):  # a run's config is checked before its weights are read
             cfg = read_config(run_dir)
-            check_metrics(metrics, cfg.data.name, cfg.data_info.shape if cfg.data_info else None)
+            check_metrics(metrics, cfg.data.name, cfg.data_info.shape if cfg.data_info else None, run_task(cfg))
             if str(checkpoint) == "best" and not (run_dir / "checkpoints" / "best.pt").is_file():
                 raise CheckpointError(
                     f"{run_dir} has no checkpoints/best.pt: training writes it only when it evaluates "
@@ -78,7 +86,7 @@ def evaluate(
     else:
         run = as_run(run, checkpoint, device)
     cfg = run.config
-    names = check_metrics(metrics, cfg.data.name, cfg.data_info.shape if cfg.data_info else None)
+    names = check_metrics(metrics, cfg.data.name, cfg.data_info.shape if cfg.data_info else None, run_task(cfg))
     resolve_backend(backend, run.device)
     return measure(run, names, seed=seed, checkpoint=_relative(run.checkpoint, run.path), backend=backend)
 
@@ -91,6 +99,10 @@ def measure(
     `checkpoint` is what the record names as the weights' origin: None for in-memory weights during training.
     """
     ctx = EvalContext(draw=unit_sampler(run), data=run.config.data, seed=seed, device=str(run.device), backend=backend)
+    if run.config.model.translates:
+        from zerosum.translation.evaluate import translate_pairs
+
+        ctx.translate = lambda limit: translate_pairs(run, limit=limit, seed=seed)
     records = {}
     for name in names:
         metric = get_metric(name)

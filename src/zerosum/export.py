@@ -23,7 +23,6 @@ import torch
 from zerosum.atomic import atomic_write_bytes, atomic_write_text
 from zerosum.config import validate
 from zerosum.errors import CheckpointError, ConfigError
-from zerosum.models import build_models
 
 FORMAT = "zerosum-generator"
 VERSION = 1
@@ -101,8 +100,9 @@ def load_export(path: str | Path, device: str | torch.device = "cpu") -> Any:
         state = load(blob)
     except (SafetensorError, ValueError) as err:
         raise CheckpointError(f"{weights} is not a readable safetensors file ({str(err)[:120]})") from None
-    info = cfg.data_info
-    G, _ = build_models(cfg.model, tuple(info.shape), info.num_classes if cfg.model.conditional else 0)
+    from zerosum.run import build_run_models
+
+    G, _ = build_run_models(cfg)
     try:
         G.load_state_dict(state)
     except RuntimeError as err:

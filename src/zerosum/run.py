@@ -170,6 +170,14 @@ class Run:
         return self.derived["generator"]
 
 
+def build_run_models(cfg: RunConfig) -> tuple[nn.Module, nn.Module]:
+    """Freshly initialised (G, D) of a run's architecture, from its config alone (data_info says the shapes)."""
+    info = cfg.data_info
+    num_classes = info.num_classes if cfg.model.conditional else 0
+    input_shape = tuple(info.input_shape) if info.input_shape is not None else None
+    return build_models(cfg.model, tuple(info.shape), num_classes, input_shape=input_shape)
+
+
 def load_run(path: str | Path, checkpoint_name: str = "latest", device: str | torch.device = "cpu") -> Run:
     """Config and models (eval mode) of a run directory, with the weights of the chosen checkpoint.
 
@@ -185,14 +193,13 @@ def load_run(path: str | Path, checkpoint_name: str = "latest", device: str | to
     cfg = read_config(path)
     ckpt_path, state = _load_checkpoint(path, checkpoint_name)
     check_checkpoint_matches(state, cfg, ckpt_path)
-    info = cfg.data_info
-    G, D = build_models(cfg.model, tuple(info.shape), info.num_classes if cfg.model.conditional else 0)
+    G, D = build_run_models(cfg)
     G_ema = None
     try:
         G.load_state_dict(state["G"])
         D.load_state_dict(state["D"])
         if state.get("G_ema") is not None:
-            G_ema, _ = build_models(cfg.model, tuple(info.shape), info.num_classes if cfg.model.conditional else 0)
+            G_ema, _ = build_run_models(cfg)
             G_ema.load_state_dict(state["G_ema"])
     except (RuntimeError, KeyError) as err:
         first = str(err).strip().splitlines()[0][:200]
@@ -202,6 +209,17 @@ def load_run(path: str | Path, checkpoint_name: str = "latest", device: str | to
     for m in models:
         m.requires_grad_(False)
     return Run(path, cfg, G.to(device), D.to(device), G_ema, int(state["step"]), ckpt_path, device)
+
+
+def require_gan(run: Run, verb: str) -> Run:
+    """One line when a verb that works on G's noise is given an image-to-image run, naming the verb it wants."""
+    if run.config.model.translates:
+        other = "upscale" if run.config.model.arch == "srgan" else "translate"
+        raise ConfigError(
+            f"zerosum {verb} is for GANs that map noise to images; {run.path} is an image-to-image run "
+            f"(model.arch={run.config.model.arch}): use zerosum {other}"
+        )
+    return run
 
 
 def as_run(

@@ -18,7 +18,7 @@ from zerosum.config import RunConfig
 from zerosum.errors import ConfigError
 from zerosum.images import make_grid, png_bytes, save_png, to_uint8
 from zerosum.rejection import rejection_discriminator, rejection_sample
-from zerosum.run import Run, as_run
+from zerosum.run import Run, as_run, require_gan
 
 log = logging.getLogger("zerosum")
 
@@ -87,6 +87,7 @@ def class_index(cfg: RunConfig, labels: Sequence[int | str]) -> list[int]:
 def generate(run: Run, z: torch.Tensor, y: torch.Tensor | None = None, batch_size: int = 256) -> torch.Tensor:
     """G(z) (the run's sampling generator: the EMA copy when it kept one) as float CPU images in G's output range,
     in batches on the run's device."""
+    require_gan(run, "sampling")
     G = run.generator
     out = []
     for start in range(0, len(z), batch_size):
@@ -111,7 +112,7 @@ def sample(
     given classes. `run` is a loaded Run or a run directory / export, loaded with `checkpoint` and `device`."""
     if n < 1:
         raise ConfigError(f"--n {n}: ask for at least one sample")
-    run = as_run(run, checkpoint, device)
+    run = require_gan(as_run(run, checkpoint, device), "sample")
     G = run.generator
     gen = torch.Generator().manual_seed(seed)
 

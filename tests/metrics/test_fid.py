@@ -19,7 +19,7 @@ def extractor(monkeypatch, tmp_path):
         calls.append(len(images))
         return torch.nn.functional.adaptive_avg_pool2d(images.double() / 255, 4).flatten(1)
 
-    monkeypatch.setattr(fid, "_extract", extract)
+    monkeypatch.setattr(fid, "context_features", extract)
     monkeypatch.setattr(reference, "_loaded", {})
     monkeypatch.setenv("ZEROSUM_CACHE", str(tmp_path))  # an empty feature cache
     return calls

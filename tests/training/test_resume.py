@@ -20,6 +20,12 @@ TINY_MLP = [
     "train.lr_decay=1.01",
     "train.momentum_steps=8",
 ]
+TINY_PAIRS = ["data.params.n=64", "train.batch_size=4", "train.tensorboard=false", "train.progress=false"]
+TINY_PIX2PIX = [*TINY_PAIRS, "model.ngf=8", "model.ndf=8"]
+TINY_SRGAN = [
+    *TINY_PAIRS, "data.name=shapes", "data.channels=null", "data.size=32", "data.pairs.test_classes=[]",
+    "data.pairs.noise=0.02", "model.pixel_steps=4", "model.ngf=8", "model.ndf=8", "model.blocks=1",
+]  # fmt: skip
 CASES = {
     # DCGAN, conditional, with EMA and bf16 autocast: BN buffers, label noise, EMA and Adam state must all resume.
     "dcgan-cond-ema-bf16": (
@@ -43,6 +49,11 @@ CASES = {
     "mlp-alternating": ("gan-mnist-alternating", TINY_MLP),
     # A simultaneous DCGAN step under fp16, whose two loss scalers step after both gradients are taken.
     "dcgan-simultaneous-fp16": ("dcgan-mnist", [*TINY_DCGAN, "train.update=simultaneous", "train.amp=fp16"]),
+    # pix2pix: U-Net dropout (its only noise) draws from the global RNG; PatchGAN logits per patch.
+    "pix2pix-dropout": ("pix2pix-shapes", TINY_PIX2PIX),
+    # SRGAN's two stages across the split (pixel loss alone for 4 steps, then D joins) and a noisy degradation
+    # drawn from the state's noise generator.
+    "srgan-stages-noise": ("srgan-faces", TINY_SRGAN),
 }
 
 

@@ -15,10 +15,15 @@ from pydantic import Field, ValidationError, model_validator
 from zerosum.config.model import (
     DEFAULT_ARCH,
     FAMILIES,
+    TRANSLATORS,
     DCGANConfig,
+    GanBase,
     MLPConfig,
     ModelBase,
     ModelConfig,
+    Pix2PixConfig,
+    SRGANConfig,
+    TranslatorBase,
     family_keys,
     parse_model,
 )
@@ -28,6 +33,7 @@ from zerosum.config.sections import (
     DataInfo,
     DivergenceConfig,
     EvalConfig,
+    PairsConfig,
     SampleConfig,
     TrainConfig,
 )
@@ -35,18 +41,24 @@ from zerosum.errors import ConfigError, one_line
 
 __all__ = [
     "FAMILIES",
+    "TRANSLATORS",
     "DCGANConfig",
     "DataConfig",
     "DataInfo",
     "DivergenceConfig",
     "EvalConfig",
+    "GanBase",
     "MLPConfig",
     "ModelBase",
     "ModelConfig",
+    "PairsConfig",
+    "Pix2PixConfig",
     "RunConfig",
+    "SRGANConfig",
     "SampleConfig",
     "Section",
     "TrainConfig",
+    "TranslatorBase",
     "family_keys",
     "parse_model",
     "resolve",
@@ -70,6 +82,24 @@ class RunConfig(Section):
     def _check_rejection(self) -> RunConfig:
         if self.sample.rejection == "drs" and self.model.conditional:
             raise ValueError("sample.rejection=drs is for unconditional runs; set sample.rejection=off")
+        return self
+
+    @model_validator(mode="after")
+    def _check_translation(self) -> RunConfig:
+        """A translator needs pairs to learn from, and pairs need a translator."""
+        arch, pairs = self.model.arch, self.data.pairs
+        if self.model.translates and pairs is None:
+            task = "upscale" if arch == "srgan" else "photo_to_mask"
+            raise ValueError(f"model.arch={arch} learns from image pairs: set data.pairs.task (e.g. {task})")
+        if pairs is not None and not self.model.translates:
+            raise ValueError(
+                f"data.pairs is for the image-to-image families ({', '.join(TRANSLATORS)}), not model.arch={arch}; "
+                "drop data.pairs or set model.arch"
+            )
+        if arch == "srgan" and pairs is not None and pairs.task != "upscale":
+            raise ValueError(f"model.arch=srgan upscales: set data.pairs.task=upscale (not {pairs.task})")
+        if self.sample.rejection != "off" and self.model.translates:
+            raise ValueError("sample.rejection is for noise-to-image GANs; set sample.rejection=off")
         return self
 
 

@@ -1,9 +1,11 @@
 """The `model` section: one class per architecture family, chosen by `arch`.
 
 Each family lists only the keys its models read, so `--set model.ngf=32` on an MLP run is an error that names the
-family instead of a setting silently ignored. What every family shares (the noise, conditioning, packing and how a
-sampled G's BatchNorm normalises) lives in `ModelBase`. `ModelConfig` is the tagged union that a `RunConfig` holds;
-a config without `arch` is a DCGAN, as it always was.
+family instead of a setting silently ignored. Two kinds of family exist: the GANs that map noise to samples
+(`dcgan`, `mlp`), whose shared keys (the noise, conditioning, packing) live in `GanBase`, and the image-to-image
+translators (`pix2pix`, `srgan`), which map an input image to an output image and keep their objective's weights
+beside their layers (`TranslatorBase`). `ModelConfig` is the tagged union that a `RunConfig` holds; a config without
+`arch` is a DCGAN, as it always was.
 
 Configs written before the split held every family's keys in one flat section. Reading one drops the other
 families' keys while they hold their defaults (they never did anything), so old run directories, checkpoints and
@@ -23,6 +25,21 @@ class ModelBase(Section):
     """What every architecture of G and D shares. D always returns logits."""
 
     arch: str = Field(description="the family; each subclass narrows it to its own name")
+    bn_stats: Literal["running", "population"] = Field(
+        "running",
+        description="how a sampled G's BatchNorm normalises: the running averages training kept, or population "
+        "statistics recomputed for the weights being sampled (an EMA copy of G needs them)",
+    )
+
+    @property
+    def translates(self) -> bool:
+        """Whether G maps images to images (an input image instead of noise)."""
+        return False
+
+
+class GanBase(ModelBase):
+    """What the noise-to-sample families share."""
+
     nz: int = Field(100, ge=1)
     z_dist: Literal["normal", "uniform", "uniform_unit"] = Field(
         "normal", description="noise prior: N(0, 1), U(-1, 1), or U(-√3, √3) (unit variance, the GAN paper's code)"
@@ -32,15 +49,10 @@ class ModelBase(Section):
     pack: int = Field(
         1, ge=1, description="PacGAN (Lin et al. 2018): D judges groups of this many samples, one logit per group"
     )
-    bn_stats: Literal["running", "population"] = Field(
-        "running",
-        description="how a sampled G's BatchNorm normalises: the running averages training kept, or population "
-        "statistics recomputed for the weights being sampled (an EMA copy of G needs them)",
-    )
     g_output: Literal["auto", "sigmoid", "tanh", "linear"] = "auto"
 
 
-class DCGANConfig(ModelBase):
+class DCGANConfig(GanBase):
     """Radford et al. 2015: strided convolutions, BatchNorm, ReLU/tanh in G and LeakyReLU in D."""
 
     arch: Literal["dcgan"] = "dcgan"
@@ -55,7 +67,7 @@ class DCGANConfig(ModelBase):
     )
 
 
-class MLPConfig(ModelBase):
+class MLPConfig(GanBase):
     """The GAN paper's MNIST model (ReLU G, maxout D with dropout), also PacGAN's 2-D models."""
 
     arch: Literal["mlp"] = "mlp"
@@ -75,7 +87,82 @@ class MLPConfig(ModelBase):
     )
 
 
-FAMILIES: dict[str, type[ModelBase]] = {"dcgan": DCGANConfig, "mlp": MLPConfig}
+class TranslatorBase(ModelBase):
+    """What the image-to-image families share: G maps an input image to an output image in tanh's range, D judges
+    outputs (against the data's targets), and the objective adds a pixel loss to the adversarial one. There is no
+    noise prior, no label conditioning and no packing."""
+
+    ngf: int = Field(64, ge=1, description="G's base width")
+    ndf: int = Field(64, ge=1, description="D's base width")
+    adv_weight: float = Field(1.0, ge=0, description="weight of the adversarial term in G's objective; 0 = no D")
+    pixel_loss: Literal["l1", "mse"] = "l1"
+    pixel_weight: float = Field(100.0, ge=0, description="weight of the pixel loss in G's objective")
+
+    @property
+    def translates(self) -> bool:
+        return True
+
+    @property
+    def conditional(self) -> bool:  # read by the noise families' code paths; a translator has no labels
+        return False
+
+    @property
+    def pack(self) -> int:
+        return 1
+
+
+class Pix2PixConfig(TranslatorBase):
+    """pix2pix (Isola et al. 2017): U-Net G with dropout as its noise, PatchGAN D on (input, output) pairs,
+    cGAN + λ·L1 with λ = 100."""
+
+    arch: Literal["pix2pix"] = "pix2pix"
+    unet_depth: int | None = Field(
+        None, ge=1, description="down-sampling steps of the U-Net; None = down to 1×1, as the paper's 256² model"
+    )
+    dropout: float = Field(0.5, ge=0, lt=1, description="dropout of the three innermost decoder layers")
+    test_dropout: bool = Field(
+        False, description="keep that dropout on when translating, the paper's only noise source at test time"
+    )
+    norm: Literal["batch", "instance"] = "batch"
+    patch_layers: int = Field(
+        2, ge=1, le=5, description="strided layers of the PatchGAN: receptive field 16, 34, 70, 142 px for 1-4"
+    )
+    condition_d: bool = Field(True, description="D sees the input beside the output (false: it judges outputs alone)")
+
+
+class SRGANConfig(TranslatorBase):
+    """SRGAN (Ledig et al. 2017): SRResNet G (residual blocks, ×2 PixelShuffle stages with ICNR init), VGG-style
+    strided D; content loss + 1e-3 × adversarial; SRResNet is this family with adv_weight 0."""
+
+    arch: Literal["srgan"] = "srgan"
+    blocks: int = Field(16, ge=1, description="residual blocks of the SRResNet (the paper's 16)")
+    adv_weight: float = Field(1e-3, ge=0, description="weight of the adversarial term; 0 = SRResNet, no D")
+    pixel_loss: Literal["l1", "mse"] = "mse"
+    pixel_weight: float = Field(1.0, ge=0, description="weight of the pixel (content) loss")
+    feature_loss: Literal["none", "d", "lenet"] = Field(
+        "none",
+        description="a feature term of the content loss: MSE between D's conv features (any data) or the project's "
+        "LeNet features (MNIST-like digits) of output and target; VGG-19 of the paper is not available offline",
+    )
+    feature_weight: float = Field(1.0, ge=0)
+    pixel_steps: int = Field(
+        0, ge=0, description="G trains on the content loss alone for this many steps before D joins (SRResNet init)"
+    )
+    bicubic_skip: bool = Field(
+        False,
+        description="G adds its output to the bicubic upscaling of its input, so it learns only the missing detail "
+        "(VDSR's global residual, Kim et al. 2016; not in SRGAN)",
+    )
+
+
+FAMILIES: dict[str, type[ModelBase]] = {
+    "dcgan": DCGANConfig,
+    "mlp": MLPConfig,
+    "pix2pix": Pix2PixConfig,
+    "srgan": SRGANConfig,
+}
+TRANSLATORS = ("pix2pix", "srgan")
+_FLAT_ERA = ("dcgan", "mlp")  # the families whose configs were once one flat section
 DEFAULT_ARCH = "dcgan"
 
 
@@ -87,12 +174,13 @@ def _arch(value: Any) -> Any:
 
 
 def _drop_flat_defaults(value: Any) -> Any:
-    """Remove other families' keys that hold their defaults, as configs from before the split carry them."""
-    if not isinstance(value, dict) or FAMILIES.get(_arch(value)) is None:
+    """Remove other families' keys that hold their defaults, as configs from before the split carry them (only the
+    noise families existed then; a translator's config is read as it is)."""
+    if not isinstance(value, dict) or _arch(value) not in _FLAT_ERA:
         return value
     own = FAMILIES[_arch(value)].model_fields
     kept = dict(value)
-    for family in FAMILIES.values():
+    for family in (FAMILIES[a] for a in _FLAT_ERA):
         for key, field in family.model_fields.items():
             if key in kept and key not in own and kept[key] == field.get_default(call_default_factory=True):
                 del kept[key]
@@ -100,14 +188,18 @@ def _drop_flat_defaults(value: Any) -> Any:
 
 
 ModelConfig = Annotated[
-    Annotated[DCGANConfig, Tag("dcgan")] | Annotated[MLPConfig, Tag("mlp")],
+    Annotated[DCGANConfig, Tag("dcgan")]
+    | Annotated[MLPConfig, Tag("mlp")]
+    | Annotated[Pix2PixConfig, Tag("pix2pix")]
+    | Annotated[SRGANConfig, Tag("srgan")],
     Discriminator(_arch),
     BeforeValidator(_drop_flat_defaults),
 ]
-_ADAPTER: TypeAdapter[DCGANConfig | MLPConfig] = TypeAdapter(ModelConfig)
+AnyModel = DCGANConfig | MLPConfig | Pix2PixConfig | SRGANConfig
+_ADAPTER: TypeAdapter[AnyModel] = TypeAdapter(ModelConfig)
 
 
-def parse_model(raw: Any) -> DCGANConfig | MLPConfig:
+def parse_model(raw: Any) -> AnyModel:
     """A `model` section from a mapping (raises pydantic's ValidationError, as `model_validate` does)."""
     return _ADAPTER.validate_python(raw)
 

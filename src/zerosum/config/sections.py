@@ -9,6 +9,45 @@ from pydantic import Field, field_validator, model_validator
 from zerosum.config.section import Section
 
 
+class PairsConfig(Section):
+    """(input, target) pairs built on the fly from an image dataset, for the image-to-image families.
+
+    `upscale`: the target is the image, the input its downscaled copy (blurred first and noised after, when asked).
+    `photo_to_mask` / `mask_to_photo`: the image and its per-pixel class mask, as one-hot maps; the masks come with
+    the dataset (`shapes`) or from a threshold on a grey image (`masks: threshold`, the silhouettes of
+    Fashion-MNIST).
+    """
+
+    task: Literal["upscale", "photo_to_mask", "mask_to_photo"]
+    factor: int = Field(4, ge=2, le=64, description="upscale: the target is this many times the input's side")
+    degrade: Literal["bicubic", "area"] = Field(
+        "bicubic", description="upscale: how the input is made: antialiased bicubic (as MATLAB's imresize), or means"
+    )
+    blur: float = Field(0.0, ge=0, description="upscale: σ in target pixels of a Gaussian blur before downscaling")
+    noise: float = Field(0.0, ge=0, description="upscale: std (in [0, 1] units) of Gaussian noise on the input")
+    masks: Literal["dataset", "threshold"] = Field(
+        "dataset", description="where masks come from: the dataset's own, or grey level > threshold (2 classes)"
+    )
+    threshold: int = Field(
+        16, ge=0, le=254, description="masks: threshold: a pixel belongs to the object when its grey level exceeds this"
+    )
+    flip: bool = Field(
+        False, description="training pairs are mirrored left-right at random (both images alike); held-out ones never"
+    )
+    test_classes: list[str] = Field(
+        default_factory=list,
+        description="the images of these classes form the held-out test pairs and are left out of training "
+        "(Olivetti's subjects s37-s40); empty: the dataset's own test split",
+    )
+
+    @field_validator("factor")
+    @classmethod
+    def _power_of_two(cls, value: int) -> int:
+        if value & (value - 1):
+            raise ValueError(f"must be a power of two (2, 4, 8, ...): ×2 PixelShuffle stages make it; got {value}")
+        return value
+
+
 class DataConfig(Section):
     """Which dataset, and how its images are shaped before training."""
 
@@ -23,6 +62,7 @@ class DataConfig(Section):
         False, description="leave unreadable image files out (counted and logged) instead of stopping at the first"
     )
     params: dict[str, Any] = Field(default_factory=dict, description="dataset-specific (toy sets: n, mu, ...)")
+    pairs: PairsConfig | None = Field(None, description="image-to-image pairs built from the images (see PairsConfig)")
 
 
 class DivergenceConfig(Section):
@@ -170,7 +210,9 @@ class SampleConfig(Section):
 class DataInfo(Section):
     """What training learned about the data, recorded so later verbs rebuild models without loading it."""
 
-    kind: Literal["image", "points"]
-    shape: list[int]
+    kind: Literal["image", "points", "pairs"]
+    shape: list[int]  # what G makes: samples, or a translator's output
     num_classes: int = 0
     classes: list[str] = Field(default_factory=list)
+    input_shape: list[int] | None = None  # a translator's input (pairs only)
+    mask_classes: list[str] = Field(default_factory=list)  # the classes of the pairs' masks

@@ -2,8 +2,9 @@
 
 Named sets: mnist, fashion-mnist, cifar10, olivetti-faces, stacked-mnist (built from MNIST, see `stacked`),
 folder (with `root` = a folder, .zip or .tar of images; `name` may also be such a path), objects (generated
-rooms with a red object of known box, see `objects`), and the toys toy-1d, ring-8, grid-25. See `sources` for
-where files are looked for, `folder` for how a folder's layout becomes labels and splits.
+rooms with a red object of known box, see `objects`), shapes (generated shapes with per-pixel masks, see
+`shapes`), and the toys toy-1d, ring-8, grid-25. See `sources` for where files are looked for, `folder` for how a
+folder's layout becomes labels and splits.
 
 The names live in `registry`, without torch: listing them and where they are found (`describe_sources`, `zerosum
 data`) is instant. `load_dataset` and the set types need torch and load on first use of their names (PEP 562).
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zerosum.data import sources
-from zerosum.data.registry import FOLDER, OBJECTS, SPECS, STACKED, TOY_DEFAULTS, dataset_names
+from zerosum.data.registry import FOLDER, OBJECTS, SHAPES, SPECS, STACKED, TOY_DEFAULTS, dataset_names
 from zerosum.lazy import lazy_attributes
 
 if TYPE_CHECKING:
@@ -69,5 +70,5 @@ def describe_sources(root: str | None = None) -> list[dict]:
     where = {"source": "--data-root", "path": str(folder)} if folder and folder.exists() else None
     looked = [{"source": "--data-root", "path": str(folder)}] if folder else []
     out.append(_row(FOLDER, where, looked))
-    out += [_row(n, {"source": "generated", "path": None}, []) for n in (OBJECTS, *TOY_DEFAULTS)]
+    out += [_row(n, {"source": "generated", "path": None}, []) for n in (OBJECTS, SHAPES, *TOY_DEFAULTS)]
     return out

@@ -28,7 +28,8 @@ def place(data, device: torch.device | str, budget: float = 0.25):
     if device.type != "cuda":
         return data
     free, _ = torch.cuda.mem_get_info(device)
-    stored = data.images if data.kind == "image" else data.points
+    stored = data.points if data.kind == "points" else data.images  # pairs keep their images as an ImageSet
+    stored = stored.images if hasattr(stored, "images") else stored
     if stored.numel() * stored.element_size() <= budget * free:
         data.to(device)
     return data
@@ -41,6 +42,7 @@ class ImageSet:
     `source` says where the bytes came from (for `zerosum data` and run reports); `skipped` counts unreadable
     files that were left out because the caller asked for `skip_bad`; `original` counts the decoded files' (H, W, C)
     before they were shaped, for the summary and the upscaling warning of data/summary.py (None: not recorded).
+    `masks` (uint8 N×H×W class indices into `mask_classes`) are per-pixel labels, for sets that have them.
     """
 
     images: torch.Tensor
@@ -50,6 +52,8 @@ class ImageSet:
     source: str = ""
     skipped: int = 0
     original: dict[tuple[int, int, int], int] | None = None
+    masks: torch.Tensor | None = None
+    mask_classes: tuple[str, ...] = ()
     kind: ClassVar[str] = "image"
 
     def __post_init__(self) -> None:
@@ -57,6 +61,11 @@ class ImageSet:
             raise ValueError(f"ImageSet needs uint8 N×C×H×W images, got {self.images.dtype} {tuple(self.images.shape)}")
         if self.labels.shape != (self.images.shape[0],):
             raise ValueError(f"ImageSet needs {self.images.shape[0]} labels, got shape {tuple(self.labels.shape)}")
+        if self.masks is not None:
+            n, _, h, w = self.images.shape
+            if self.masks.dtype != torch.uint8 or tuple(self.masks.shape) != (n, h, w):
+                raise ValueError(f"ImageSet masks must be uint8 {n}×{h}×{w}, got {tuple(self.masks.shape)}")
+            self.mask_classes = tuple(self.mask_classes)
         self.images = self.images.contiguous()
         self.labels = self.labels.to(torch.int64)
         self.classes = tuple(self.classes)
@@ -98,8 +107,10 @@ class ImageSet:
         return x.to(torch.float32).mul_((hi - lo) / 255.0).add_(lo)
 
     def to(self, device: torch.device | str) -> ImageSet:
-        """Keep the images (still uint8) and labels on `device`; batches are then gathered there."""
+        """Keep the images (still uint8), labels and masks on `device`; batches are then gathered there."""
         self.images, self.labels = self.images.to(device), self.labels.to(device)
+        if self.masks is not None:
+            self.masks = self.masks.to(device)
         return self
 
     def pixel_mean(self) -> torch.Tensor:

@@ -10,12 +10,22 @@ import numpy as np
 import torch
 
 from zerosum.config import DataConfig
-from zerosum.data import cifar, objects, sources, stacked
+from zerosum.data import cifar, objects, shapes, sources, stacked
 from zerosum.data.archive import TAR_EXTS, is_archive
 from zerosum.data.dataset import ImageSet, PointSet
 from zerosum.data.folder import read_images
 from zerosum.data.idx import load_idx_split
-from zerosum.data.registry import FOLDER, OBJECTS, SPECS, STACKED, TOY_DEFAULTS, Spec, dataset_names, olivetti_subject
+from zerosum.data.registry import (
+    FOLDER,
+    OBJECTS,
+    SHAPES,
+    SPECS,
+    STACKED,
+    TOY_DEFAULTS,
+    Spec,
+    dataset_names,
+    olivetti_subject,
+)
 from zerosum.data.sources import Found
 from zerosum.data.summary import upscale_warning
 from zerosum.data.toy import load_toy
@@ -62,6 +72,8 @@ def load_dataset(cfg: DataConfig) -> ImageSet | PointSet:
         result = stacked.load_stacked(cfg)
     elif name == OBJECTS:
         result = objects.load_objects(cfg)
+    elif name == SHAPES:
+        result = shapes.load_shapes(cfg)
     elif name in SPECS:
         spec = SPECS[name]
         found = sources.locate(name, cfg.root, spec.probe, spec.aliases, spec.remotes)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 FOLDER = "folder"  # your own images: a folder, .zip or .tar (folder.py)
 STACKED = "stacked-mnist"  # three MNIST digits per image, built in memory wherever MNIST is found (stacked.py)
 OBJECTS = "objects"  # generated rooms holding a red object of known box (objects.py)
+SHAPES = "shapes"  # generated shapes on textured backgrounds with per-pixel class masks (shapes.py)
 TOY_DEFAULTS: dict[str, dict[str, Any]] = {  # the generated point sets (toy.py) and their default data.params
     "toy-1d": {"mu": 4.0, "sigma": 0.5},
     "ring-8": {"modes": 8, "radius": 1.0, "std": 0.01},
@@ -123,4 +124,4 @@ SPECS: dict[str, Spec] = {
 
 def dataset_names() -> list[str]:
     """Every registered dataset name (a path to a folder or archive is accepted as well)."""
-    return [*SPECS, STACKED, OBJECTS, FOLDER, *TOY_DEFAULTS]
+    return [*SPECS, STACKED, OBJECTS, SHAPES, FOLDER, *TOY_DEFAULTS]

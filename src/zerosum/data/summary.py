@@ -38,6 +38,11 @@ def data_summary(data) -> str:
     """One line: how many items, what they were, what the model sees, and the classes."""
     if data.kind == "points":
         return f"{len(data):,} points in {data.points.shape[1]}-D from {data.name}"
+    if data.kind == "pairs":
+        what = {"upscale": f"×{data.pairs.factor} upscaling", "photo_to_mask": "photo → mask",
+                "mask_to_photo": "mask → photo"}[data.task]  # fmt: skip
+        line = f"{len(data):,} {what} pairs from {data.name}: {shape_text(data.input_shape)} → {shape_text(data.shape)}"
+        return line + (f" ({', '.join(data.mask_classes)})" if data.mask_classes else "")
     final = shape_text(data.shape)
     original = shapes_text(data.original) if data.original else final
     line = f"{len(data):,} images, {original} from {data.name}"

@@ -142,3 +142,65 @@ declare(
     datasets=("fashion-mnist",),
     shape=MNIST_SHAPE,
 )
+
+# Image-to-image runs on their held-out pairs (translation.py): data.pairs.test_classes, or the test split
+_SR_PROTOCOL = (
+    "on the held-out pairs: outputs and targets rounded to 8 bits, Y of BT.601 for RGB (the grey level for grey "
+    "images), a border of `factor` pixels cropped, averaged over images; bicubic's value in the details"
+)
+_SR_COMPARABLE = (
+    "SR tables (SRCNN, SRResNet/SRGAN: Set5 4× bicubic 28.43 / SRResNet 32.05 / SRGAN 29.40 dB, Ledig et al. "
+    "2017) in method, not in number: those use natural photographs, these the run's own dataset; the gain over "
+    "bicubic on the same pairs is the comparable quantity"
+)
+declare("psnr_y", LazyFunction("zerosum.metrics.translation:psnr_y"), f"PSNR (dB) of upscaled images {_SR_PROTOCOL}",
+        higher_is_better=True, comparable=_SR_COMPARABLE, tasks=("upscale",))  # fmt: skip
+declare("ssim_y", LazyFunction("zerosum.metrics.translation:ssim_y"),
+        f"SSIM (11×11 Gaussian window, σ 1.5) of upscaled images {_SR_PROTOCOL}",
+        higher_is_better=True, comparable=_SR_COMPARABLE, tasks=("upscale",))  # fmt: skip
+declare(
+    "fid_sr",
+    LazyFunction("zerosum.metrics.translation:fid_sr"),
+    "FID (Inception pool-3) of the upscaled first 500 held-out images against their originals, bicubic's and KID "
+    "in the details: how real the outputs look, which PSNR does not measure",
+    higher_is_better=False,
+    comparable="zerosum runs on the same held-out pairs only (a few hundred images: biased upwards, for ranking)",
+    tasks=("upscale",),
+)
+declare(
+    "fd_lenet_pairs",
+    LazyFunction("zerosum.metrics.translation:fd_lenet_pairs"),
+    "Fréchet distance in the project's LeNet features between G's outputs on the held-out pairs (upscaled, or "
+    "drawn from masks) and their targets; bicubic's in the details when upscaling",
+    higher_is_better=False,
+    comparable=_INTERNAL,
+    datasets=LENET_DATASETS,
+    tasks=("upscale", "mask_to_photo"),
+)
+declare(
+    "segmenter_score",
+    LazyFunction("zerosum.metrics.segmenter:segmenter_score"),
+    "pixel accuracy of a segmenter trained on real shapes, applied to the photos G draws from the held-out masks; "
+    "the same segmenter on the real test photos in the details (`real`, `ratio`)",
+    higher_is_better=True,
+    comparable="pix2pix's FCN-score (labels → photo, an FCN trained on real Cityscapes) in method only",
+    datasets=("shapes",),
+    tasks=("mask_to_photo",),
+)
+declare(
+    "pixel_accuracy",
+    LazyFunction("zerosum.metrics.translation:pixel_accuracy"),
+    "share of pixels of the held-out photos whose predicted class (argmax of G's maps) is the true one; mean IoU "
+    "and per-class IoU in the details",
+    higher_is_better=True,
+    comparable="pix2pix's photo→labels table (Cityscapes per-pixel accuracy: L1 0.86, L1 + cGAN 0.83) in method only",
+    tasks=("photo_to_mask",),
+)
+declare(
+    "mean_iou",
+    LazyFunction("zerosum.metrics.translation:mean_iou"),
+    "intersection over union per class over all held-out pixels, averaged over the classes present",
+    higher_is_better=True,
+    comparable="pix2pix's photo→labels table (Cityscapes class IoU of L1 alone against L1 + cGAN) in method only",
+    tasks=("photo_to_mask",),
+)

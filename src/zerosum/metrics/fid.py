@@ -28,7 +28,7 @@ KID_SUBSET_SIZE = 1000
 BACKEND_KEY = ("backend", "inception")
 
 
-def _extract(ctx: EvalContext, images: Tensor, desc: str) -> Tensor:
+def context_features(ctx: EvalContext, images: Tensor, desc: str) -> Tensor:
     """Inception features on the evaluation's device and backend, with a progress bar and ETA; the backend that
     ran is noted in the context for the records."""
     ctx.memo(BACKEND_KEY, lambda: inception_network(ctx.backend, ctx.device).backend)
@@ -36,13 +36,13 @@ def _extract(ctx: EvalContext, images: Tensor, desc: str) -> Tensor:
 
 
 def _real(ctx: EvalContext, split: str) -> Tensor:
-    extract = partial(_extract, ctx, desc=f"Inception features of {ctx.data.name} {split}")
+    extract = partial(context_features, ctx, desc=f"Inception features of {ctx.data.name} {split}")
     return ctx.memo(("inception-real", split), lambda: real_features(ctx.data, split, EXTRACTOR, extract))
 
 
 def _fake(ctx: EvalContext, n: int) -> Tensor:
     desc = f"Inception features of {n} samples"
-    return ctx.memo(("inception", n), lambda: _extract(ctx, to_uint8(ctx.samples(n)), desc))
+    return ctx.memo(("inception", n), lambda: context_features(ctx, to_uint8(ctx.samples(n)), desc))
 
 
 def _backend(ctx: EvalContext) -> str | None:

@@ -34,6 +34,8 @@ class EvalContext:
     seed: int = 0
     device: str = "cpu"  # where feature networks run (the run's device: Inception is ~50x faster on a GPU)
     backend: str = "auto"  # what runs them there (metrics.backends: eager torch, OpenVINO, ONNX Runtime)
+    # a translator's run on its held-out pairs, the first `limit` of them (None: all): `Translations` in [0, 1]
+    translate: Callable[[int | None], Any] | None = None
     _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -48,6 +50,12 @@ class EvalContext:
 
     def samples(self, n: int) -> Tensor:
         return self.memo(("samples", n), lambda: self.draw(n, self.seed))
+
+    def translations(self, limit: int | None = None) -> Any:
+        """The translator's outputs on its held-out pairs (inputs, outputs, targets), computed once per limit."""
+        if self.translate is None:
+            raise ConfigError("this protocol measures image-to-image runs; the run under test is a noise GAN")
+        return self.memo(("translations", limit), lambda: self.translate(limit))
 
 
 Compute = Callable[[EvalContext], dict[str, Any]]  # a protocol: its record, with at least "value"
@@ -67,6 +75,7 @@ class Metric:
     datasets: tuple[str, ...] = ()  # empty: any dataset
     shape: tuple[int, ...] | None = None  # the sample shape it needs (C, H, W) or (D,); None: any
     images_only: bool = False  # any C×H×W shape, but not points
+    tasks: tuple[str, ...] = ()  # the image-to-image tasks it measures (data.pairs.task); empty: a GAN's samples
 
 
 REGISTRY: dict[str, Metric] = {}
@@ -82,11 +91,12 @@ def declare(
     datasets: tuple[str, ...] = (),
     shape: tuple[int, ...] | None = None,
     images_only: bool = False,
+    tasks: tuple[str, ...] = (),
 ) -> Metric:
     """Add a protocol to the registry (names are unique) and return it."""
     if name in REGISTRY:
         raise ValueError(f"metric {name!r} is registered twice")
-    metric = Metric(name, compute, description, higher_is_better, comparable, datasets, shape, images_only)
+    metric = Metric(name, compute, description, higher_is_better, comparable, datasets, shape, images_only, tasks)
     REGISTRY[name] = metric
     return metric
 
@@ -106,12 +116,26 @@ def list_metrics() -> list[Metric]:
     return [REGISTRY[name] for name in sorted(REGISTRY)]
 
 
-def get_metric(name: str, dataset: str | None = None, shape: tuple[int, ...] | list[int] | None = None) -> Metric:
-    """The protocol called `name`; checks it applies to `dataset` and to samples of `shape` when given."""
+def get_metric(
+    name: str,
+    dataset: str | None = None,
+    shape: tuple[int, ...] | list[int] | None = None,
+    task: str | None = None,
+) -> Metric:
+    """The protocol called `name`; checks it applies to `dataset`, to samples of `shape` and to the run's kind
+    (`task`: an image-to-image run's data.pairs.task, None for a GAN) when given."""
     try:
         metric = REGISTRY[name]
     except KeyError:
         raise ConfigError(f"unknown metric {name!r}: use one of {', '.join(sorted(REGISTRY))}") from None
+    if task is not None and task not in metric.tasks:
+        fits = ", ".join(m.name for m in REGISTRY.values() if task in m.tasks) or "none yet"
+        kind = f"{' or '.join(metric.tasks)} runs" if metric.tasks else "a GAN's samples"
+        raise ConfigError(f"metric {name} measures {kind}, not this {task} run; use {fits}")
+    if task is None and metric.tasks and (dataset is not None or shape is not None):
+        raise ConfigError(
+            f"metric {name} measures image-to-image runs ({', '.join(metric.tasks)}), not a GAN's samples"
+        )
     if dataset is not None and metric.datasets and dataset not in metric.datasets:
         raise ConfigError(f"metric {name} is defined for {', '.join(metric.datasets)}, not for {dataset!r}")
     if shape is not None and metric.shape is not None and tuple(shape) != metric.shape:

@@ -2,7 +2,8 @@
 
 `build_models(cfg, data_shape, num_classes, pixel_mean)` is the only entry point the rest of the package needs;
 the returned modules follow the contract in `zerosum.models.common` (G: `sample_z`, `forward(z, y)`,
-`forward_features`, `blocks`; D: logits (N // pack,), `features(x, y)`, `blocks`).
+`forward_features`, `blocks`; D: logits (N // pack,), `features(x, y)`, `blocks`), or for the image-to-image
+families that of `zerosum.models.translator` (G: `forward(x)` from `input_shape`; D: `forward(x, cond)`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from zerosum.errors import ConfigError
 from zerosum.models.common import Discriminator, Generator
 from zerosum.models.dcgan import DCGANDiscriminator, DCGANGenerator, build_dcgan
 from zerosum.models.mlp import MaxoutDiscriminator, MLPGenerator, build_mlp
+from zerosum.models.pix2pix import PatchDiscriminator, UNetGenerator, build_pix2pix
+from zerosum.models.srgan import SRDiscriminator, SRResNet, build_srgan
+from zerosum.models.translator import PairDiscriminator, Translator
 
 __all__ = [
     "DCGANDiscriminator",
@@ -22,6 +26,12 @@ __all__ = [
     "Generator",
     "MLPGenerator",
     "MaxoutDiscriminator",
+    "PairDiscriminator",
+    "PatchDiscriminator",
+    "SRDiscriminator",
+    "SRResNet",
+    "Translator",
+    "UNetGenerator",
     "build_models",
 ]
 
@@ -32,8 +42,10 @@ def build_models(
     num_classes: int = 0,
     pixel_mean: torch.Tensor | None = None,
     point_stats: tuple[torch.Tensor, torch.Tensor] | None = None,
-) -> tuple[Generator, Discriminator]:
-    """Build (G, D) for samples of `data_shape`: (C, H, W) images or (D,) points.
+    input_shape: tuple[int, ...] | None = None,
+) -> tuple[Generator | Translator, Discriminator | PairDiscriminator]:
+    """Build (G, D) for samples of `data_shape`: (C, H, W) images or (D,) points; for a translator, G's outputs,
+    with its inputs of `input_shape`.
 
     `num_classes` must be > 0 for conditional models. `pixel_mean` (the data's mean in [0, 1] units: one value,
     one per channel or one per pixel) sets the MLP generator's sigmoid/tanh output bias; DCGAN ignores it.
@@ -41,6 +53,11 @@ def build_models(
     Unsupported combinations raise `ConfigError` with the fix.
     """
     data_shape = tuple(int(s) for s in data_shape)
+    if cfg.translates:
+        if input_shape is None or len(input_shape) != 3 or len(data_shape) != 3:
+            raise ConfigError(f"model.arch={cfg.arch} maps images to images: it needs image pairs (data.pairs)")
+        build = build_srgan if cfg.arch == "srgan" else build_pix2pix
+        return build(cfg, tuple(int(s) for s in input_shape), data_shape)
     if len(data_shape) not in (1, 3) or any(s < 1 for s in data_shape):
         raise ConfigError(f"samples must have shape (C, H, W) or (D,), got {data_shape}; check the dataset")
     if cfg.conditional and num_classes < 1:
@@ -52,4 +69,4 @@ def build_models(
         return build_mlp(cfg, data_shape, num_classes, pixel_mean, point_stats)
     if cfg.arch == "dcgan":
         return build_dcgan(cfg, data_shape, num_classes)
-    raise ConfigError(f"unknown model.arch {cfg.arch!r}: use 'dcgan' or 'mlp'")
+    raise ConfigError(f"unknown model.arch {cfg.arch!r}: use dcgan, mlp, pix2pix or srgan")

@@ -21,7 +21,7 @@ from zerosum.errors import ConfigError
 from zerosum.representation.features import GRID, check_run, extract, layer_shapes, load_split, value_range
 from zerosum.representation.supervised import EPOCHS, predict, train_baseline
 from zerosum.representation.svm import C_GRID, accuracy, balanced_subset, choose_and_fit, validation_split
-from zerosum.run import Run, load_run
+from zerosum.run import Run, load_run, require_gan
 
 log = logging.getLogger("zerosum")
 
@@ -79,7 +79,7 @@ def evaluate_features(
 
     `labels=None` (or 0) uses the whole train split, capped to a class-balanced `max_train` when given.
     """
-    run = run if isinstance(run, Run) else load_run(run)
+    run = require_gan(run if isinstance(run, Run) else load_run(run), "features")
     check_run(run)
     train, test = load_split(run, "train", dataset, data_root), load_split(run, "test", dataset, data_root)
     k, vr, pool = train.num_classes, value_range(run), train.labels.numpy()

@@ -162,3 +162,25 @@ declare(
     source="Radford et al. 2015, §5.1 and Tables 1–2",
     budgets={"fast": _features_budget(10_000), "paper": _features_budget(None)},
 )
+declare(
+    "srgan-faces",
+    LazyFunction("zerosum.reproduce.translation:srgan"),
+    title="SRResNet and SRGAN 4× on Olivetti faces (16×16 → 64×64), subjects s37-s40 held out",
+    source="Ledig et al. 2017 (SRGAN): SRResNet on MSE, then the GAN from it; PSNR/SSIM against bicubic",
+    budgets={
+        "fast": {"preset": "srgan-faces", "overrides": [], "pixel_steps": 3000, "gan_steps": 800,
+                 "target_gain": 2.5},
+        "paper": {"preset": "srgan-faces", "overrides": ["model.ngf=64", "model.ndf=64", "model.blocks=16"],
+                  "pixel_steps": 20000, "gan_steps": 10000, "target_gain": 2.5},
+    },
+)  # fmt: skip
+declare(
+    "pix2pix-shapes",
+    LazyFunction("zerosum.reproduce.translation:pix2pix"),
+    title="pix2pix on generated shapes: photo → mask (against an L1-only U-Net) and mask → photo",
+    source="Isola et al. 2017 (pix2pix): cGAN + L1, PatchGAN; photo → labels and the FCN-score of labels → photo",
+    budgets={
+        "fast": {"steps": 2000, "overrides": []},
+        "paper": {"steps": 20000, "overrides": ["model.ngf=64", "model.ndf=64"]},
+    },
+)

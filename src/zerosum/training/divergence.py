@@ -75,7 +75,7 @@ class Watchdog:
         if due and state.world.any(not weights_finite(state)):
             return Verdict("nan_weights", "NaN/Inf in the weights", step)
         r1_step = t.r1_gamma > 0 and (step - 1) % t.r1_every == 0  # loss_d includes the R1 penalty: no evidence
-        if d.patience == 0 or r1_step:
+        if d.patience == 0 or r1_step or "loss_d" not in stats:  # no D-step this step (a translator's pixel stage)
             return None
         if stats["loss_d"] >= d.d_loss_floor:
             self._low = 0

@@ -37,7 +37,7 @@ def _choose_amp(model: ModelConfig, image: bool, device: torch.device) -> tuple[
         if torch.cuda.is_bf16_supported():
             return "bf16", "this GPU computes in bf16"
         return "fp16", "this GPU lacks bf16; fp16 with a gradient scaler"
-    if not (image and model.arch == "dcgan"):
+    if not (image and model.arch != "mlp"):
         return "off", "small MLPs gain nothing from bf16"
     if cpu_has_bf16():
         return "bf16", "this CPU has native bf16 (oneDNN)"
@@ -45,7 +45,7 @@ def _choose_amp(model: ModelConfig, image: bool, device: torch.device) -> tuple[
 
 
 def _choose_channels_last(model: ModelConfig, image: bool) -> tuple[bool, str]:
-    if image and model.arch == "dcgan":
+    if image and model.arch != "mlp":
         return True, "convolutional model"
     return False, "no convolutions"
 

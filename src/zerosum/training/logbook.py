@@ -15,7 +15,9 @@ from typing import Any
 
 import numpy as np
 
-PROGRESS_KEYS = {"loss_d": "D", "loss_g": "G", "d_real": "D(x)", "d_fake": "D(G(z))", "img_per_s": "img/s"}
+PROGRESS_KEYS = {
+    "loss_d": "D", "loss_g": "G", "loss_pixel": "pixel", "d_real": "D(x)", "d_fake": "D(G(z))", "img_per_s": "img/s"
+}  # fmt: skip
 
 
 def truncate_jsonl(path: Path, last_step: int) -> None:

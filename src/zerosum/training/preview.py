@@ -31,7 +31,15 @@ def write_preview(state: TrainState, data, run_dir: Path, book, device: torch.de
     """samples/step_XXXXXXXX.png (and `samples.png` at the run's top, always the newest); TensorBoard too."""
     fake = preview_samples(state, device, population)
     path = Path(run_dir) / "samples" / f"step_{state.step:08d}.png"
-    if data.kind == "image":
+    if data.kind == "pairs":  # input | output | target of the fixed inputs
+        from zerosum.translation.picture import pair_picture, preview_pairs
+
+        _, targets = preview_pairs(data, state.G.output_range, len(fake))
+        grid = pair_picture(state.fixed_z, fake, targets, data.task, state.G.output_range)
+        save_png(path, grid)
+        save_png(Path(run_dir) / "samples.png", grid)
+        book.image("samples", grid, state.step)
+    elif data.kind == "image":
         grid = make_grid(fake, nrow=_nrow(len(fake), state), value_range=state.G.output_range)
         save_png(path, grid)
         save_png(Path(run_dir) / "samples.png", grid)

@@ -127,9 +127,10 @@ def build_state(
     device="cpu",
     world: World = SINGLE,
     point_stats=None,
+    preview: torch.Tensor | None = None,
 ) -> TrainState:
     """Fresh models, optimisers and generators, all derived from `train.seed`; "auto" fast paths are resolved
-    into `cfg.train` (and logged) first."""
+    into `cfg.train` (and logged) first. A translator's previews translate `preview`, fixed inputs (its `fixed_z`)."""
     t = cfg.train
     check_batch(t.batch_size, world, cfg.model.pack)  # api checks the split over ranks; D's groups need this too
     check_batch_fits(t.batch_size, n_items)
@@ -138,7 +139,17 @@ def build_state(
     torch.manual_seed(t.seed)
     np.random.seed(t.seed % 2**32)
     random.seed(t.seed)
-    G, D = build_models(cfg.model, tuple(data_shape), num_classes, pixel_mean=pixel_mean, point_stats=point_stats)
+    if cfg.model.translates and preview is None:
+        raise ValueError("a translator's state needs the inputs its previews translate")
+    input_shape = tuple(preview.shape[1:]) if preview is not None else None
+    G, D = build_models(
+        cfg.model,
+        tuple(data_shape),
+        num_classes,
+        pixel_mean=pixel_mean,
+        point_stats=point_stats,
+        input_shape=input_shape,
+    )
     if world.is_main:  # after the models: data they cannot model gives a one-line error, with no log line before it
         log.info(choice)
     if t.sync_bn and world.size > 1:
@@ -148,14 +159,14 @@ def build_state(
         G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
     opt_g = schedules.make_optimizer(G.parameters(), t.lr_g, t)
     opt_d = schedules.make_optimizer(D.parameters(), t.lr_d, t)
-    preview = torch.Generator().manual_seed(t.seed + 2)
+    preview_noise = torch.Generator().manual_seed(t.seed + 2)
     n_preview = t.grid_size if len(data_shape) == 3 else PREVIEW_POINTS
     fixed_y = None
     if cfg.model.conditional:  # one row of the grid per class
         per_class = max(n_preview // num_classes, 1)
         fixed_y = torch.arange(num_classes).repeat_interleave(per_class)
         n_preview = len(fixed_y)
-    fixed_z = G.sample_z(n_preview, generator=preview)
+    fixed_z = preview.cpu() if cfg.model.translates else G.sample_z(n_preview, generator=preview_noise)
     G_ema = make_ema(G) if t.ema > 0 else None
     if t.compile:  # in place, after the EMA copy: state_dict keys stay those of the plain modules
         G.compile()

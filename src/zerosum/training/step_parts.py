@@ -30,7 +30,7 @@ def draw(state: TrainState, data, batch: int, device: torch.device, value_range,
 
 
 def memory_format(cfg: TrainConfig, data) -> torch.memory_format:
-    return torch.channels_last if cfg.channels_last and data.kind == "image" else torch.contiguous_format
+    return torch.channels_last if cfg.channels_last and data.kind != "points" else torch.contiguous_format
 
 
 def wants_r1(cfg: TrainConfig, step: int) -> bool:

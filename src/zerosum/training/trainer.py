@@ -25,6 +25,8 @@ from zerosum.training.logbook import Logbook, read_jsonl
 from zerosum.training.preview import write_preview
 from zerosum.training.state import TrainState
 from zerosum.training.step import train_step
+from zerosum.translation.objective import make_objective
+from zerosum.translation.step import translation_step
 
 
 @dataclass
@@ -78,6 +80,7 @@ class Trainer:
         self.run_dir = Path(run_dir)
         self.device = device
         self.loss = get_loss(cfg.train.loss)
+        self.objective = make_objective(cfg, device) if cfg.model.translates else None
         self.value_range = state.G.output_range
         self.num_classes = cfg.data_info.num_classes if cfg.model.conditional else 0
         main = state.world.is_main
@@ -117,9 +120,7 @@ class Trainer:
                     tic = time.perf_counter()
                     if not main:  # dropout masks: other ranks' own, reproducible stream (rank 0 keeps the global one)
                         torch.manual_seed(t.seed * 1_000_003 + self.state.step * 1009 + world.rank)
-                    stats = train_step(
-                        self.state, self.data, self.loss, t, self.device, self.value_range, self.num_classes
-                    )
+                    stats = self._step()
                     verdict = self.watchdog.observe(self.state, stats) if self.watchdog is not None else None
                     if verdict is not None:
                         saved = self._recover(verdict, book) or saved
@@ -151,6 +152,12 @@ class Trainer:
             start_step=start,
             total_steps=t.steps,
         )
+
+    def _step(self) -> dict[str, float]:
+        t = self.cfg.train
+        if self.objective is not None:
+            return translation_step(self.state, self.data, self.objective, t, self.device, self.value_range)
+        return train_step(self.state, self.data, self.loss, t, self.device, self.value_range, self.num_classes)
 
     def _recover(self, verdict: divergence.Verdict, book: Logbook | None) -> Path | None:
         """Roll back to the last good state and lower the learning rates; past the limit, roll back and stop.

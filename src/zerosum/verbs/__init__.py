@@ -11,7 +11,7 @@ import argparse
 import importlib
 import pkgutil
 
-ORDER = ("sample", "interpolate", "arithmetic", "forget", "features", "complete", "export")
+ORDER = ("sample", "interpolate", "arithmetic", "forget", "features", "complete", "upscale", "translate", "export")
 
 
 def add_output_args(p: argparse.ArgumentParser, verb: str, what: str = "PNG") -> None:

@@ -43,6 +43,7 @@ def _run(args: argparse.Namespace) -> int:
     import zerosum
     from zerosum.explore import parse_floats, parse_ints
     from zerosum.latent.arithmetic import explore_arithmetic, explore_direction
+    from zerosum.run import require_gan
 
     a, b = parse_ints(args.a, "--a"), parse_ints(args.b, "--b")
     if args.direction == (args.c is not None):
@@ -55,7 +56,7 @@ def _run(args: argparse.Namespace) -> int:
         raise zerosum.ConfigError(
             f"no numbered sheet at {sheet}; make one with `zerosum sample {args.run_dir} --numbered` and pick ids on it"
         )
-    run = zerosum.load_run(args.run_dir, args.checkpoint)
+    run = require_gan(zerosum.load_run(args.run_dir, args.checkpoint), "arithmetic")
     if args.direction:
         rec = explore_direction(
             run,

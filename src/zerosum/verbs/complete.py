@@ -57,12 +57,13 @@ def _run(args: argparse.Namespace) -> int:
     from zerosum.completion.evaluate import Settings
     from zerosum.completion.explore import explore_completion, summary_line
     from zerosum.completion.masks import make_mask
+    from zerosum.run import require_gan
 
     make_mask(args.mask, 2)  # a wrong mask name fails before the run is loaded
     settings = Settings(
         steps=args.steps, restarts=args.restarts, lam=args.lam, lr=args.lr, blend=args.blend, seed=args.seed
     ).check()
-    run = zerosum.load_run(args.run_dir, args.checkpoint)
+    run = require_gan(zerosum.load_run(args.run_dir, args.checkpoint), "complete")
     rec = explore_completion(
         run,
         mask=args.mask,

@@ -61,12 +61,12 @@ def table(record: dict) -> list[str]:
 def _run(args: argparse.Namespace) -> int:
     from zerosum.explore import output_paths, write_record
     from zerosum.representation import evaluate_features, plot_record
-    from zerosum.run import load_run
+    from zerosum.run import load_run, require_gan
 
     labels = _labels(args.labels)
     if args.epochs < 1:
         raise ConfigError(f"--epochs {args.epochs}: give at least 1")
-    run = load_run(args.run_dir, args.checkpoint)
+    run = require_gan(load_run(args.run_dir, args.checkpoint), "features")
     picture, record_path = output_paths(run, VERB, args.out)
     record = evaluate_features(
         run,

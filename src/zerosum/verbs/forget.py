@@ -150,8 +150,9 @@ def _run(args: argparse.Namespace) -> int:
     import zerosum
     from zerosum.explore import output_paths, require_images
     from zerosum.latent.forget import forget
+    from zerosum.run import require_gan
 
-    run = zerosum.load_run(args.run_dir, args.checkpoint)
+    run = require_gan(zerosum.load_run(args.run_dir, args.checkpoint), "forget")
     require_images(run, "forget")
     size, nz = int(run.generator.out_shape[-1]), int(run.generator.nz)
     if args.boxes == "detect":

@@ -39,10 +39,11 @@ def _run(args: argparse.Namespace) -> int:
     import zerosum
     from zerosum.explore import parse_ints
     from zerosum.latent.walks import explore_interpolation
+    from zerosum.run import require_gan
 
     if args.neighbours < 0:
         raise zerosum.ConfigError(f"--neighbours {args.neighbours}: give a count ≥ 1 (or leave it out)")
-    run = zerosum.load_run(args.run_dir, args.checkpoint)
+    run = require_gan(zerosum.load_run(args.run_dir, args.checkpoint), "interpolate")
     rec = explore_interpolation(
         run,
         steps=args.steps,
