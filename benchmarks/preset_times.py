@@ -58,7 +58,7 @@ def _data_overrides(name: str, work: Path) -> list[str]:
 
 
 def _fit_seconds(name: str, steps: int, data: list[str], work: Path) -> float:
-    out = work / f"{name}-{steps}"
+    out = work / f"{name}-{steps}-{len(list(work.iterdir()))}"  # a fresh folder for every timed run
     result = zerosum.train(name, overrides=[*data, *QUIET, f"train.steps={steps}"], out=out)
     return result.seconds
 
@@ -69,17 +69,29 @@ def _extras(name: str, s_per_step: float) -> float:
     return (t.steps // t.sample_every + t.steps // t.ckpt_every) * s_per_step
 
 
+def _s_per_step(name: str, short: int, long: int, data: list[str], work: Path) -> float:
+    _fit_seconds(name, 2, data, work)  # warm-up: first-call costs of the kernels
+    a = _fit_seconds(name, short, data, work)
+    long = max(long, short + math.ceil(MIN_SECONDS * short / max(a, 1e-3)))  # cheap steps: time more of them
+    b = _fit_seconds(name, long, data, work)
+    return max(b - a, 1e-9) / (long - short)
+
+
 def measure(name: str, short: int, long: int) -> dict:
+    cfg = resolve(name)
+    pixel = getattr(cfg.model, "pixel_steps", 0)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         data = _data_overrides(name, work)
-        _fit_seconds(name, 2, data, work)  # warm-up: first-call costs of the kernels
-        a = _fit_seconds(name, short, data, work)
-        long = max(long, short + math.ceil(MIN_SECONDS * short / max(a, 1e-3)))  # cheap steps: time more of them
-        b = _fit_seconds(name, long, data, work)
-    s_per_step = max(b - a, 1e-9) / (long - short)
-    steps = resolve(name).train.steps
-    total = steps * s_per_step + _extras(name, s_per_step)
+        if pixel:  # SRGAN's two stages cost differently: time the GAN steps (D on) and the pixel steps apart
+            s_gan = _s_per_step(name, short, long, [*data, "model.pixel_steps=0"], work)
+            s_pixel = _s_per_step(name, short, long, [*data, "model.adv_weight=0"], work)
+        else:
+            s_gan = s_pixel = _s_per_step(name, short, long, data, work)
+    steps = cfg.train.steps
+    total = pixel * s_pixel + (steps - pixel) * s_gan
+    s_per_step = total / steps
+    total += _extras(name, s_per_step)
     return {"steps": steps, "s_per_step": round(s_per_step, 5), "minutes": round(total / 60, 1)}
 
 

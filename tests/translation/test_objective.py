@@ -78,3 +78,11 @@ def test_feature_losses_train_and_need_their_data(tmp_path):
     with pytest.raises(zerosum.ConfigError, match="28×28 grey digits, not 32×32"):
         zerosum.train("srgan-faces", overrides=[*over, "model.feature_loss=lenet"], out=tmp_path / "lenet")
     assert not (tmp_path / "lenet").exists()  # refused before the run directory is made
+
+
+@pytest.mark.parametrize(
+    "key", ["train.r1_gamma=1", "train.d_steps=2", "train.update=simultaneous", "train.reuse_fake=true"]
+)
+def test_settings_of_the_noise_step_are_refused_for_a_translator(key):
+    with pytest.raises(zerosum.ConfigError, match="settings of the noise GANs"):
+        resolve("pix2pix-shapes", [key])

@@ -100,6 +100,19 @@ class RunConfig(Section):
             raise ValueError(f"model.arch=srgan upscales: set data.pairs.task=upscale (not {pairs.task})")
         if self.sample.rejection != "off" and self.model.translates:
             raise ValueError("sample.rejection is for noise-to-image GANs; set sample.rejection=off")
+        t = self.train
+        noise_step = {
+            "update=simultaneous": t.update != "alternating",
+            "d_steps": t.d_steps != 1,
+            "r1_gamma": t.r1_gamma > 0,
+            "reuse_fake": t.reuse_fake,
+        }
+        unused = [f"train.{k}" for k, on in noise_step.items() if on]
+        if self.model.translates and unused:
+            raise ValueError(
+                f"{', '.join(unused)}: settings of the noise GANs' step; a translator takes one D-step and one G-step "
+                "per batch: drop them"
+            )
         return self
 
 

@@ -30,6 +30,7 @@ SIZE = 32
 MASK_CLASSES = ("background", "ellipse", "rectangle", "triangle")
 DEFAULT_N = {"train": 10_000, "test": 1_000}
 MAX_SHAPES = 3
+HALF_SIZE = (0.11, 0.28)  # half-axes / half-sides, in units of the image side
 _ALLOWED = ("n", "seed")
 _CHUNK = 2048
 
@@ -65,7 +66,7 @@ def _background(gen: torch.Generator, n: int, s: int, xs: torch.Tensor, ys: torc
 def _inside(gen: torch.Generator, n: int, kind: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor) -> torch.Tensor:
     """N×S×S bool: the pixels (by their centres, in units of the image side) inside one shape per image."""
     cx, cy = _u(gen, 0.2, 0.8, n, 1, 1), _u(gen, 0.2, 0.8, n, 1, 1)
-    a, b = _u(gen, 0.11, 0.28, n, 1, 1), _u(gen, 0.11, 0.28, n, 1, 1)  # half-axes / half-sides
+    a, b = _u(gen, *HALF_SIZE, n, 1, 1), _u(gen, *HALF_SIZE, n, 1, 1)
     angle = _u(gen, 0, math.pi, n, 1, 1)
     dx, dy = xs[:, 0] - cx, ys[:, 0] - cy
     cos, sin = torch.cos(angle), torch.sin(angle)

@@ -122,6 +122,14 @@ def _apply(run: Run, data: PairSet, n: int, seed: int) -> tuple[Tensor, Tensor, 
     return from_range(inputs, value_range), from_range(outputs, value_range), from_range(targets, value_range)
 
 
+def _translated(run, verb, tasks, images, dataset, n, out, checkpoint, device, data_root, seed):
+    """What both verbs do first: load and check the run, read the images, run G, choose the output folder."""
+    run = as_run(run, checkpoint, device) if not isinstance(run, Run) else run
+    _check_task(run, verb, tasks)
+    data, names, known = _source(run, images, dataset, n, data_root)
+    return run, data, names, known, _apply(run, data, len(names), seed), _out_dir(run, verb, out)
+
+
 def upscale(
     run: Run | str | os.PathLike,
     images: Sequence[str | os.PathLike] | None = None,
@@ -134,13 +142,11 @@ def upscale(
     seed: int = 0,
 ) -> dict[str, Any]:
     """Upscale image files (as targets) or a dataset's held-out pairs with an SR run; returns the JSON record."""
-    run = as_run(run, checkpoint, device) if not isinstance(run, Run) else run
-    _check_task(run, "upscale", ("upscale",))
-    data, names, known = _source(run, images, dataset, n, data_root)
-    inputs, outputs, targets = _apply(run, data, len(names), seed)
+    run, data, names, known, (inputs, outputs, targets), folder = _translated(
+        run, "upscale", ("upscale",), images, dataset, n, out, checkpoint, device, data_root, seed
+    )
     factor = data.pairs.factor
     bicubic = bicubic_upscale(inputs, factor)
-    folder = _out_dir(run, "upscale", out)
     size = tuple(outputs.shape[-2:])
     cols = [as_rgb(x, (0.0, 1.0), False, size) for x in (inputs, bicubic, outputs, targets)]
     picture = save_png(folder / "upscale.png", side_by_side(cols, per_row=1))
@@ -173,11 +179,11 @@ def translate(
     seed: int = 0,
 ) -> dict[str, Any]:
     """Translate photos ↔ masks with a pix2pix run (files, or a dataset's held-out pairs); returns the record."""
-    run = as_run(run, checkpoint, device) if not isinstance(run, Run) else run
-    task = _check_task(run, "translate", ("photo_to_mask", "mask_to_photo"))
-    data, names, known = _source(run, images, dataset, n, data_root)
-    inputs, outputs, targets = _apply(run, data, len(names), seed)
-    folder = _out_dir(run, "translate", out)
+    run, data, names, known, (inputs, outputs, targets), folder = _translated(
+        run, "translate", ("photo_to_mask", "mask_to_photo"), images, dataset, n, out, checkpoint, device, data_root,
+        seed,
+    )  # fmt: skip
+    task = data.pairs.task
     size, to_mask = tuple(outputs.shape[-2:]), task == "photo_to_mask"
     cols = [as_rgb(inputs, (0.0, 1.0), not to_mask, size), as_rgb(outputs, (0.0, 1.0), to_mask, size)]
     if known:
