@@ -187,3 +187,12 @@ def test_target_is_the_newest_checkpoint_older_than_the_first_bad_state():
     assert target_step([0, 2, 4, 6], since=7) == 4  # state 6 produced step 7's numbers
     assert target_step([0, 2, 4, 6], since=8) == 6
     assert target_step([2, 4], since=3) == 2  # nothing older survives: the oldest there is
+
+
+def test_the_give_up_line_suggests_r1_only_where_the_family_takes_it(tmp_path):
+    from zerosum.training.divergence import Verdict, give_up_message
+
+    verdict, state = Verdict("d_collapse", "D's loss stayed low", 10), SimpleNamespace(recoveries=3)
+    assert "train.r1_gamma" in give_up_message(verdict, 12, 8, state, tmp_path)
+    line = give_up_message(verdict, 12, 8, state, tmp_path, r1=False)
+    assert "train.r1_gamma" not in line and "max_recoveries" in line and "\n" not in line

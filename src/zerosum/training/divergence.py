@@ -137,11 +137,14 @@ def recovered_line(verdict: Verdict, detected: int, restored: int, state: TrainS
     )
 
 
-def give_up_message(verdict: Verdict, detected: int, restored: int, state: TrainState, run_dir: Path) -> str:
+def give_up_message(
+    verdict: Verdict, detected: int, restored: int, state: TrainState, run_dir: Path, r1: bool = True
+) -> str:
+    """The stop's one line; `r1` says whether the run's family takes the R1 penalty (translators do not)."""
     n = state.recoveries
+    remedy = "add train.r1_gamma or allow" if r1 else "allow"
     return (
         f"training diverged at step {detected} ({verdict.reason}) after {n} recover{'y' if n == 1 else 'ies'}; "
-        f"{run_dir} now holds the last good checkpoint (step {restored}) — lower train.lr_g/lr_d, add "
-        "train.r1_gamma or allow more train.divergence.max_recoveries, then "
-        f"`zerosum train --resume {run_dir} --set ...`"
+        f"{run_dir} now holds the last good checkpoint (step {restored}) — lower train.lr_g/lr_d, {remedy} "
+        f"more train.divergence.max_recoveries, then `zerosum train --resume {run_dir} --set ...`"
     )

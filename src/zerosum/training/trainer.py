@@ -187,7 +187,7 @@ class Trainer:
         state.world.barrier()
         if give_up:
             raise divergence.DivergenceError(
-                divergence.give_up_message(verdict, detected, restored, state, self.run_dir)
+                divergence.give_up_message(verdict, detected, restored, state, self.run_dir, self.objective is None)
             )
         return saved
 
