@@ -11,6 +11,7 @@ from typing import Any
 import torch
 
 from zerosum.metrics.frechet import feature_stats, frechet_distance, kid
+from zerosum.metrics.reference import to_uint8
 from zerosum.metrics.registry import EvalContext
 from zerosum.metrics.restoration import psnr, ssim
 from zerosum.metrics.segmentation import segmentation_scores
@@ -48,7 +49,7 @@ def fid_sr(ctx: EvalContext) -> dict[str, Any]:
 
     t = ctx.translations(FID_PAIRS)
     feats = {
-        name: context_features(ctx, (images.clamp(0, 1) * 255).round().to(torch.uint8), f"Inception features of {name}")
+        name: context_features(ctx, to_uint8(images), f"Inception features of {name}")
         for name, images in (("targets", t.targets), ("outputs", t.outputs), ("bicubic", t.bicubic()))
     }
     real = feature_stats(feats["targets"])

@@ -15,7 +15,7 @@ from zerosum.reproduce.registry import Outcome, Row
 from zerosum.run import load_run
 from zerosum.training.checkpoint import checkpoint_name
 from zerosum.translation.evaluate import translate_pairs
-from zerosum.translation.picture import as_rgb, side_by_side
+from zerosum.translation.picture import as_rgb, pair_picture, side_by_side
 
 SHOWN = 8
 
@@ -96,11 +96,8 @@ def pix2pix(job: Job) -> Outcome:
     for key, caption in (("cgan", "photo → mask, cGAN + L1"), ("l1", "photo → mask, L1 alone"),
                          ("photo", "mask → photo, cGAN + L1")):  # fmt: skip
         t = translate_pairs(load_run(runs[key]), limit=SHOWN)
-        mask_in, mask_out = key == "photo", key != "photo"
-        size = tuple(t.targets.shape[-2:])
-        cols = [as_rgb(t.inputs, (0.0, 1.0), mask_in, size), as_rgb(t.outputs, (0.0, 1.0), mask_out, size),
-                as_rgb(t.targets, (0.0, 1.0), mask_out, size)]  # fmt: skip
-        save_png(job.figure(f"{key}.png", f"Held-out shapes, {caption}: input | output | truth"), side_by_side(cols))
+        picture = pair_picture(t.inputs, t.outputs, t.targets, t.task)
+        save_png(job.figure(f"{key}.png", f"Held-out shapes, {caption}: input | output | truth"), picture)
     iou, real = seg["cgan"]["mean_iou"]["value"], score["details"]["real"]
     rows = [
         Row("photo → mask mean IoU, cGAN + L1", f"{iou:.3f}", target="≥ 0.90", met=iou >= 0.90),

@@ -56,7 +56,7 @@ def preview_pairs(data, value_range: tuple[float, float], n: int = PREVIEW_PAIRS
 
 
 def pair_picture(
-    inputs: Tensor, outputs: Tensor, targets: Tensor | None, task: str, value_range: tuple[float, float]
+    inputs: Tensor, outputs: Tensor, targets: Tensor | None, task: str, value_range: tuple[float, float] = (0.0, 1.0)
 ) -> np.ndarray:
     """input | output | target (when known) for each example, as one picture."""
     size = tuple(outputs.shape[-2:])

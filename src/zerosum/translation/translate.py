@@ -33,7 +33,7 @@ from zerosum.metrics.segmentation import segmentation_scores
 from zerosum.run import Run, as_run
 from zerosum.translation.evaluate import check_translator, run_translator
 from zerosum.translation.pairs import PairSet, bicubic_upscale, from_range, load_pairs, make_pairs
-from zerosum.translation.picture import PALETTE, as_rgb, colour_masks, side_by_side
+from zerosum.translation.picture import PALETTE, as_rgb, colour_masks, pair_picture, side_by_side
 
 MAX_IMAGES = 256
 
@@ -184,11 +184,8 @@ def translate(
         seed,
     )  # fmt: skip
     task = data.pairs.task
-    size, to_mask = tuple(outputs.shape[-2:]), task == "photo_to_mask"
-    cols = [as_rgb(inputs, (0.0, 1.0), not to_mask, size), as_rgb(outputs, (0.0, 1.0), to_mask, size)]
-    if known:
-        cols.append(as_rgb(targets, (0.0, 1.0), to_mask, size))
-    picture = save_png(folder / "translate.png", side_by_side(cols, per_row=2))
+    to_mask = task == "photo_to_mask"
+    picture = save_png(folder / "translate.png", pair_picture(inputs, outputs, targets if known else None, task))
     rows = []
     for i, name in enumerate(names):
         row: dict[str, Any] = {"name": name}
@@ -204,7 +201,7 @@ def translate(
         rows.append(row)
     record: dict[str, Any] = {
         "task": task, "source": "dataset" if known else "files", "picture": picture.name,
-        "columns": ["input", "output", "target"][: len(cols)], "mask_classes": list(data.mask_classes),
+        "columns": ["input", "output", "target"][: 3 if known else 2], "mask_classes": list(data.mask_classes),
         "images": rows,
     }  # fmt: skip
     if to_mask and known:
