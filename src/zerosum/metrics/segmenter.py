@@ -80,7 +80,7 @@ def segment(model: Segmenter, photos01: Tensor, batch: int = 256) -> Tensor:
 
 def get_segmenter(data: DataConfig, shape: tuple[int, int, int], classes: int) -> tuple[Segmenter, float]:
     """The cached segmenter for the dataset's photos of `shape` with `classes` mask classes, and its pixel accuracy
-    on the real test split; trained (about a minute on 2 cores) on first use, the only time the data is read."""
+    on the real test split; trained on first use, the only time the data is read."""
     train_cfg = DataConfig(name=data.name, size=data.size, params=data.params)
     path = _path(train_cfg, shape[1])
     model = Segmenter(shape, classes)
