@@ -44,9 +44,36 @@ def test_pix2pix_shapes_end_to_end(tmp_path, monkeypatch):
               docs=tmp_path / "docs", force=True, quiet=True)  # fmt: skip
     record = _record(tmp_path / "docs", "pix2pix-shapes")
     rows = {r["metric"]: r for r in record["rows"]}
-    assert rows["photo → mask mean IoU, cGAN + L1"]["target"] == "≥ 0.90"
+    assert rows["photo → mask mean IoU, cGAN + 1000·MSE"]["target"] == "≥ 0.90"  # the fast budget's mask recipe
+    assert "photo → mask mean IoU, L1 alone (the paper's pixel loss)" in rows
     assert " / " in rows["mask → photo segmenter score (generated / real)"]["value"]
-    config = (tmp_path / "runs/fast/pix2pix-shapes/photo-to-mask-l1/config.yaml").read_text()
-    assert "adv_weight: 0.0" in config
-    for name in ("cgan.png", "l1.png", "photo.png"):
+    runs = tmp_path / "runs/fast/pix2pix-shapes"
+    pixel, l1 = (
+        (runs / "photo-to-mask-pixel/config.yaml").read_text(),
+        (runs / "photo-to-mask-l1/config.yaml").read_text(),
+    )
+    assert "adv_weight: 0.0" in pixel and "pixel_loss: mse" in pixel
+    assert "adv_weight: 0.0" in l1 and "pixel_loss: l1" in l1
+    photo = (runs / "mask-to-photo/config.yaml").read_text()
+    assert "task: mask_to_photo" in photo and "pixel_weight: 100.0" in photo and "instance_noise: 0.0" in photo
+    assert "instance_noise: 0.3" in (runs / "photo-to-mask/config.yaml").read_text()
+    for name in ("cgan.png", "pixel.png", "l1.png", "photo.png"):
         assert (tmp_path / "docs/results/pix2pix-shapes" / f"fast-{name}").is_file()
+
+
+def test_srgan_cifar10_end_to_end(tmp_path, monkeypatch):
+    if not os.environ.get("ZEROSUM_DATA"):
+        pytest.skip("needs CIFAR-10 because ZEROSUM_DATA is unset")
+    from zerosum.metrics import translation
+
+    monkeypatch.setattr(translation, "FID_PAIRS", 12)
+    params = {"preset": "srgan-cifar10", "overrides": [*TINY_SR, "data.limit=64"], "pixel_steps": 2, "gan_steps": 1,
+              "target_gain": 1.5, "images": "CIFAR-10 images", "held_out": "CIFAR-10's test split"}  # fmt: skip
+    reproduce("srgan-cifar10", "fast", params=params, out=tmp_path / "runs", docs=tmp_path / "docs", force=True,
+              quiet=True)  # fmt: skip
+    record = _record(tmp_path / "docs", "srgan-cifar10")
+    rows = {r["metric"]: r for r in record["rows"]}
+    assert rows["PSNR, SRResNet"]["target"] == "≥ bicubic + 1.5 dB"
+    assert "of CIFAR-10's test split, on the luminance (Y of BT.601)" in record["text"]
+    figures = json.loads((tmp_path / "docs/results/srgan-cifar10.json").read_text())
+    assert (tmp_path / "docs/results/srgan-cifar10/fast-upscaled.png").is_file(), figures

@@ -26,6 +26,7 @@ TINY_SRGAN = [
     *TINY_PAIRS, "data.name=shapes", "data.channels=null", "data.size=32", "data.pairs.test_classes=[]",
     "data.pairs.noise=0.02", "model.pixel_steps=4", "model.ngf=8", "model.ndf=8", "model.blocks=1",
 ]  # fmt: skip
+NOISY = ["train.instance_noise=0.2", "train.instance_noise_steps=16"]
 CASES = {
     # DCGAN, conditional, with EMA and bf16 autocast: BN buffers, label noise, EMA and Adam state must all resume.
     "dcgan-cond-ema-bf16": (
@@ -34,6 +35,10 @@ CASES = {
     ),
     # fp16 autocast with its two gradient scalers (their loss scale and growth tracker are in the checkpoint).
     "dcgan-fp16": ("dcgan-mnist", [*TINY_DCGAN, "train.amp=fp16"]),
+    # Instance noise in both update orders: drawn from the state's noise generator, σ falling across the split
+    # (over a fixed 16 steps: by default it falls over train.steps, which the split run's first half sets to N).
+    "dcgan-instance-noise": ("dcgan-mnist", [*TINY_DCGAN, *NOISY]),
+    "mlp-simultaneous-instance-noise": ("gan-mnist", [*TINY_MLP, *NOISY]),
     # The demo's recipe: lazy R1 (on steps 0, 3, 6, 9: across the split), shared G forward pass, channels_last.
     # (Its lr anneal is off: it runs to 0 at train.steps, which the split run's first half sets to N.)
     "dcgan-r1-reuse": (
@@ -50,7 +55,8 @@ CASES = {
     # A simultaneous DCGAN step under fp16, whose two loss scalers step after both gradients are taken.
     "dcgan-simultaneous-fp16": ("dcgan-mnist", [*TINY_DCGAN, "train.update=simultaneous", "train.amp=fp16"]),
     # pix2pix: U-Net dropout (its only noise) draws from the global RNG; PatchGAN logits per patch.
-    "pix2pix-dropout": ("pix2pix-shapes", TINY_PIX2PIX),
+    # Instance noise on what D sees, drawn from the state's noise generator, its σ falling across the split.
+    "pix2pix-dropout-instance-noise": ("pix2pix-shapes", [*TINY_PIX2PIX, *NOISY]),
     # SRGAN's two stages across the split (pixel loss alone for 4 steps, then D joins) and a noisy degradation
     # drawn from the state's noise generator.
     "srgan-stages-noise": ("srgan-faces", TINY_SRGAN),

@@ -1,4 +1,4 @@
-"""One iteration of Algorithm 1: what `reuse_fake` shares and when the lazy R1 penalty applies."""
+"""One iteration of Algorithm 1: what `reuse_fake` shares, when the lazy R1 penalty applies, instance noise."""
 
 import torch
 
@@ -8,6 +8,7 @@ from zerosum.data import load_dataset
 from zerosum.losses import get_loss
 from zerosum.training.state import build_state
 from zerosum.training.step import train_step
+from zerosum.training.step_parts import instance_noise, noise_sigma
 
 
 def _state(*overrides: str):
@@ -52,3 +53,30 @@ def _same(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
 def test_lazy_r1_applies_only_every_r1_every_steps():
     assert not _same(_d_after_one_step(2), _d_after_one_step(2, "train.r1_gamma=10"))
     assert _same(_d_after_one_step(3), _d_after_one_step(3, "train.r1_gamma=10"))
+
+
+def test_instance_noise_falls_linearly_to_zero_and_then_stays_off():
+    cfg, _, _ = _state("train.instance_noise=0.4", "train.steps=10")
+    assert [round(noise_sigma(cfg.train, s), 6) for s in (0, 5, 10, 12)] == [0.4, 0.2, 0.0, 0.0]
+    cfg, _, _ = _state("train.instance_noise=0.4", "train.steps=10", "train.instance_noise_steps=4")
+    assert [round(noise_sigma(cfg.train, s), 6) for s in (0, 2, 4)] == [0.4, 0.2, 0.0]
+
+
+def test_instance_noise_has_its_sigma_and_draws_nothing_when_off():
+    x = torch.zeros(64, 1, 16, 16)
+    cfg, _, state = _state("train.instance_noise=0.5", "train.steps=10")
+    state.step = 5
+    noisy = instance_noise(state, cfg.train, x)
+    assert abs(float(noisy.std()) - 0.25) < 0.01
+    cfg, _, state = _state()
+    before = state.noise.get_state()
+    assert instance_noise(state, cfg.train, x) is x
+    assert torch.equal(state.noise.get_state(), before)
+
+
+def test_instance_noise_changes_what_d_learns():
+    cfg, data, state = _state()
+    cfg2, data2, state2 = _state("train.instance_noise=1.0")
+    _run(cfg, data, state)
+    _run(cfg2, data2, state2)
+    assert not _same([p.detach() for p in state.D.parameters()], [p.detach() for p in state2.D.parameters()])

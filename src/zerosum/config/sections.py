@@ -120,6 +120,15 @@ class TrainConfig(Section):
     )
     r1_gamma: float = Field(0.0, ge=0, description="weight γ of the R1 penalty γ/2·E‖∇D(x)‖² on real data; 0 = off")
     r1_every: int = Field(4, ge=1, description="apply R1 every this many steps (scaled up to match)")
+    instance_noise: float = Field(
+        0.0,
+        ge=0,
+        description="σ of Gaussian noise added to every image D judges, real and generated, in G's output range "
+        "(instance noise), falling linearly to 0 over instance_noise_steps; 0 = off",
+    )
+    instance_noise_steps: int | None = Field(
+        None, ge=1, description="steps over which instance_noise falls to 0; None = train.steps"
+    )
     amp: Literal["auto", "off", "bf16", "fp16"] = Field(
         "auto", description="mixed precision; auto = this machine's fastest sound choice (see docs/performance.md)"
     )

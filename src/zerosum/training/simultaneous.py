@@ -22,7 +22,7 @@ from zerosum.models.reversal import reverse_gradient
 from zerosum.training import schedules
 from zerosum.training.fastpaths import autocast
 from zerosum.training.state import TrainState
-from zerosum.training.step_parts import draw, finish, memory_format, r1_term, wants_r1
+from zerosum.training.step_parts import draw, finish, instance_noise, memory_format, r1_term, wants_r1
 
 
 def simultaneous_step(
@@ -43,7 +43,8 @@ def simultaneous_step(
     with autocast(device, cfg.amp):
         fake = run.G(z, y_fake).contiguous(memory_format=fmt)
         seen = reverse_gradient(fake, 1.0 / cfg.d_loss_scale) if reversal else fake
-        real_logits, fake_logits = run.D_pair(real, y_real, seen, y_fake)
+        seen_real, seen = instance_noise(state, cfg, real), instance_noise(state, cfg, seen)
+        real_logits, fake_logits = run.D_pair(seen_real, y_real, seen, y_fake)
         real_logits, fake_logits = real_logits.float(), fake_logits.float()
         loss_d = loss.d(real_logits, fake_logits)
         loss_g = loss.g(fake_logits)

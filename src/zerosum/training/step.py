@@ -18,7 +18,16 @@ from zerosum.training import schedules
 from zerosum.training.fastpaths import autocast
 from zerosum.training.simultaneous import simultaneous_step
 from zerosum.training.state import TrainState
-from zerosum.training.step_parts import backward_step, draw, finish, memory_format, noise, r1_term, wants_r1
+from zerosum.training.step_parts import (
+    backward_step,
+    draw,
+    finish,
+    instance_noise,
+    memory_format,
+    noise,
+    r1_term,
+    wants_r1,
+)
 
 
 def train_step(
@@ -48,7 +57,8 @@ def alternating_step(
         with autocast(device, cfg.amp):
             with torch.set_grad_enabled(share):
                 fake = run.G(z, y_fake).contiguous(memory_format=fmt)
-            real_logits, fake_logits = run.D_pair(real, y_real, fake.detach(), y_fake)
+            seen_real, seen_fake = instance_noise(state, cfg, real), instance_noise(state, cfg, fake.detach())
+            real_logits, fake_logits = run.D_pair(seen_real, y_real, seen_fake, y_fake)
             real_logits, fake_logits = real_logits.float(), fake_logits.float()
             loss_d = loss.d(real_logits, fake_logits)
         objective = cfg.d_loss_scale * loss_d
@@ -63,7 +73,7 @@ def alternating_step(
     with autocast(device, cfg.amp):
         if not cfg.reuse_fake:
             fake = run.G(z, y_fake).contiguous(memory_format=fmt)
-        gen_logits = D(fake, y_fake).float()
+        gen_logits = D(instance_noise(state, cfg, fake), y_fake).float()
         loss_g = loss.g(gen_logits)
     state.opt_g.zero_grad(set_to_none=True)
     backward_step(state.scaler_g, state.opt_g, loss_g)

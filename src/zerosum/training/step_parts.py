@@ -47,6 +47,26 @@ def r1_term(state: TrainState, cfg: TrainConfig, real_logits: torch.Tensor, real
     return cfg.r1_gamma / 2 * cfg.r1_every * pack * r1_penalty(real_logits, real)
 
 
+def noise_sigma(cfg: TrainConfig, step: int) -> float:
+    """The instance noise's σ at this step: `instance_noise`, falling linearly to 0 at `instance_noise_steps`."""
+    if cfg.instance_noise <= 0:
+        return 0.0
+    span = cfg.instance_noise_steps or cfg.steps
+    return cfg.instance_noise * max(0.0, 1.0 - step / span)
+
+
+def instance_noise(state: TrainState, cfg: TrainConfig, x: torch.Tensor) -> torch.Tensor:
+    """`x` with the step's instance noise (Sønderby et al. 2016; Arjovsky & Bottou 2017): where real images lie on
+    a thin set G's outputs cannot reach exactly (one-hot masks, quantised pixels), D separates the two perfectly
+    and its gradient tells G nothing; blurring both by the same noise makes the two distributions overlap. Drawn
+    from the checkpointed noise generator, so resume is exact; nothing is drawn while σ is 0."""
+    sigma = noise_sigma(cfg, state.step)
+    if sigma == 0.0:
+        return x
+    eps = torch.randn(tuple(x.shape), generator=state.noise).to(device=x.device, dtype=x.dtype)
+    return x + sigma * eps  # the sum keeps x's memory format
+
+
 def backward_step(
     scaler: torch.amp.GradScaler, opt: torch.optim.Optimizer, loss: torch.Tensor, **backward_kwargs
 ) -> None:

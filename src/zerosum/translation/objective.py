@@ -1,11 +1,11 @@
 """The translators' objectives: G minimises adv_weight · GAN term + pixel_weight · pixel loss (+ feature term).
 
-pix2pix: non-saturating cGAN term + 100 · L1 (Isola et al.); D's objective is halved in its preset
-(`train.d_loss_scale: 0.5`), as the paper does to slow D relative to G. SRGAN: 1e-3 · GAN term + MSE, the paper's
-content loss on pixels; its feature term (the paper's VGG-19 loss) uses what exists offline: D's own stage
-activations ("d", any data) or the project's LeNet penultimate features ("lenet", MNIST-like 28×28 digits),
-MSE between those of output and target. The loss functions are pure, on tensors; `Objective` only collects the
-weights of one run.
+pix2pix: non-saturating cGAN term + 100 · L1 (Isola et al.; 100 · MSE for one-hot masks in `pix2pix-shapes`); D's
+objective is halved in its preset (`train.d_loss_scale: 0.5`), as the paper does to slow D relative to G.
+SRGAN: 1e-3 · GAN term + MSE, the paper's content loss on pixels; its feature term (the paper's VGG-19 loss) uses
+what exists offline: D's own stage activations ("d", any data) or the project's LeNet penultimate features
+("lenet", MNIST-like 28×28 digits), MSE between those of output and target. The loss functions are pure, on
+tensors; `Objective` only collects the weights of one run.
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 
 D learns to tell (input, target) from (input, G(input)); G then minimises its objective (`objective.Objective`)
 against the D just updated, with D frozen as in Algorithm 1. Before `pixel_steps`, and always when the adversarial
-weight is 0 (SRResNet, the L1-only U-Net), D does not train and G follows the pixel loss alone. The pairs are drawn
-by the same seeded sampler as every other run, the upscale input's noise from the state's noise generator and
-dropout from the global torch RNG, all of them in the checkpoint: resume is exact.
+weight is 0 (SRResNet, a U-Net on its pixel loss alone), D does not train and G follows the pixel loss alone. The
+pairs are drawn by the same seeded sampler as every other run, the upscale input's noise and the instance noise
+from the state's noise generator and dropout from the global torch RNG, all of them in the checkpoint: resume is
+exact.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from zerosum.config import TrainConfig
 from zerosum.training import schedules
 from zerosum.training.fastpaths import autocast
 from zerosum.training.state import TrainState
-from zerosum.training.step_parts import backward_step, finish, memory_format
+from zerosum.training.step_parts import backward_step, finish, instance_noise, memory_format
 from zerosum.translation.objective import Objective, feature_distance
 
 
@@ -43,7 +44,8 @@ def translation_step(
     if adversarial:
         D.requires_grad_(True)
         with autocast(device, cfg.amp):
-            real_logits, fake_logits = run.D_pair(targets, inputs, fake.detach(), inputs)
+            seen_real, seen_fake = instance_noise(state, cfg, targets), instance_noise(state, cfg, fake.detach())
+            real_logits, fake_logits = run.D_pair(seen_real, inputs, seen_fake, inputs)
             real_logits, fake_logits = real_logits.float(), fake_logits.float()
             loss_d = objective.gan.d(real_logits, fake_logits)
         state.opt_d.zero_grad(set_to_none=True)
@@ -53,7 +55,8 @@ def translation_step(
         pixel = objective.pixel(fake.float(), targets)
         loss_g = objective.pixel_weight * pixel
         if adversarial:
-            loss_g = loss_g + objective.adv_weight * objective.gan.g(D(fake, inputs).float())
+            judged = D(instance_noise(state, cfg, fake), inputs).float()
+            loss_g = loss_g + objective.adv_weight * objective.gan.g(judged)
         if objective.features is not None and objective.feature_weight > 0:
             with torch.no_grad():
                 target_feats = objective.features(targets, D)
