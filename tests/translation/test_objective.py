@@ -30,7 +30,9 @@ def test_patch_logits_are_averaged_over_every_patch():
 
 def test_objectives_of_the_presets():
     p2p = make_objective(resolve("pix2pix-shapes"), torch.device("cpu"))
-    assert (p2p.adv_weight, p2p.pixel, p2p.pixel_weight) == (1.0, l1, 100.0)
+    assert (p2p.adv_weight, p2p.pixel, p2p.pixel_weight) == (1.0, mse, 100.0)  # MSE for one-hot masks
+    photo = make_objective(resolve("pix2pix-shapes-photo"), torch.device("cpu"))
+    assert (photo.adv_weight, photo.pixel, photo.pixel_weight) == (1.0, l1, 100.0)  # the paper's
     sr = make_objective(resolve("srgan-faces"), torch.device("cpu"))
     assert (sr.adv_weight, sr.pixel, sr.pixel_weight, sr.pixel_steps) == (1e-3, mse, 1.0, 1500)
     assert not sr.adversarial(1499) and sr.adversarial(1500)

@@ -172,31 +172,33 @@ SR_FAST_RECIPE = [
     "data.pairs.flip=true",
     "model.bicubic_skip=true",
 ]
+SR_PAPER = ["model.ngf=64", "model.ndf=64", "model.blocks=16"]
+
+
+def _sr_budgets(preset: str, target_gain: float, **wording: str) -> dict[str, dict[str, Any]]:
+    """Both budgets of an SR experiment: the fast recipe for minutes, the paper's width and depth for hours."""
+    return {
+        "fast": {"preset": preset, "overrides": SR_FAST_RECIPE, "pixel_steps": 3000, "gan_steps": 800,
+                 "target_gain": target_gain, **wording},
+        "paper": {"preset": preset, "overrides": SR_PAPER, "pixel_steps": 20000, "gan_steps": 10000,
+                  "target_gain": target_gain, **wording},
+    }  # fmt: skip
+
+
 declare(
     "srgan-faces",
     LazyFunction("zerosum.reproduce.translation:srgan"),
     title="SRResNet and SRGAN 4× on Olivetti faces (16×16 → 64×64), subjects s37-s40 held out",
     source="Ledig et al. 2017 (SRGAN): SRResNet on MSE, then the GAN from it; PSNR/SSIM against bicubic",
-    budgets={
-        "fast": {"preset": "srgan-faces", "overrides": SR_FAST_RECIPE, "pixel_steps": 3000, "gan_steps": 800,
-                 "target_gain": 2.5},
-        "paper": {"preset": "srgan-faces", "overrides": ["model.ngf=64", "model.ndf=64", "model.blocks=16"],
-                  "pixel_steps": 20000, "gan_steps": 10000, "target_gain": 2.5},
-    },
-)  # fmt: skip
+    budgets=_sr_budgets("srgan-faces", 2.5),
+)
 declare(
     "srgan-cifar10",
     LazyFunction("zerosum.reproduce.translation:srgan"),
     title="SRResNet and SRGAN 4× on CIFAR-10 (8×8 → 32×32 RGB), scored on the test split",
     source="Ledig et al. 2017 (SRGAN): SRResNet on MSE, then the GAN from it; PSNR/SSIM on Y against bicubic",
-    budgets={
-        "fast": {"preset": "srgan-cifar10", "overrides": SR_FAST_RECIPE, "pixel_steps": 3000, "gan_steps": 800,
-                 "target_gain": 1.5, "images": "CIFAR-10 images", "held_out": "CIFAR-10's test split"},
-        "paper": {"preset": "srgan-cifar10", "overrides": ["model.ngf=64", "model.ndf=64", "model.blocks=16"],
-                  "pixel_steps": 20000, "gan_steps": 10000, "target_gain": 1.5, "images": "CIFAR-10 images",
-                  "held_out": "CIFAR-10's test split"},
-    },
-)  # fmt: skip
+    budgets=_sr_budgets("srgan-cifar10", 1.5, images="CIFAR-10 images", held_out="CIFAR-10's test split"),
+)
 # zerosum's photo → mask recipe, from four 2,000-step trials (docs/results/pix2pix-shapes-tried.md): a five times
 # higher lr annealed over the second half, the pixel term at 1000 · MSE rather than 100 (at 100 D won and G's masks
 # fell below the U-Net's alone), instance noise on what D sees.
