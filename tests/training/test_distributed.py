@@ -17,8 +17,8 @@ from zerosum.training import checkpoint
 from zerosum.training.distributed import World, check_batch
 from zerosum.training.sampler import IndexSampler
 
-# BatchNorm over the global batch (train.sync_bn), conditional, EMA, lazy R1 on step 0 and 3, two D-steps:
-# every piece of state a rank could get out of step.
+# BatchNorm over the global batch (train.sync_bn), conditional, EMA, lazy R1 on step 0 and 3, two D-steps,
+# instance noise: every piece of state a rank could get out of step.
 COMMON = [
     *TINY_DCGAN,
     "train.batch_size=32",
@@ -28,6 +28,8 @@ COMMON = [
     "train.r1_gamma=1.0",
     "train.r1_every=3",
     "train.d_steps=2",
+    "train.instance_noise=0.2",
+    "train.instance_noise_steps=8",  # not train.steps, which the resumed runs change
     "train.ckpt_every=3",
     "train.threads=1",
     "train.amp=off",

@@ -202,12 +202,8 @@ declare(
 # zerosum's photo → mask recipe, from four 2,000-step trials (docs/results/pix2pix-shapes-tried.md): a five times
 # higher lr annealed over the second half, the pixel term at 1000 · MSE rather than 100 (at 100 D won and G's masks
 # fell below the U-Net's alone), instance noise on what D sees.
-P2P_MASK_RECIPE = [
-    "train.lr_g=1e-3",
-    "train.lr_anneal_from=0.5",
-    "model.pixel_weight=1000",
-    "train.instance_noise=0.3",
-]
+P2P_MASK_OBJECTIVE = ["model.pixel_weight=1000", "train.instance_noise=0.3"]
+P2P_MASK_RECIPE = ["train.lr_g=1e-3", "train.lr_anneal_from=0.5", *P2P_MASK_OBJECTIVE]
 declare(
     "pix2pix-shapes",
     LazyFunction("zerosum.reproduce.translation:pix2pix"),
@@ -218,7 +214,7 @@ declare(
         "paper": {
             "steps": 20000,
             "overrides": ["model.ngf=64", "model.ndf=64"],
-            "mask_recipe": P2P_MASK_RECIPE[2:],
+            "mask_recipe": P2P_MASK_OBJECTIVE,
             "workers": 2,
         },
     },

@@ -59,11 +59,13 @@ def instance_noise(state: TrainState, cfg: TrainConfig, x: torch.Tensor) -> torc
     """`x` with the step's instance noise (Sønderby et al. 2016; Arjovsky & Bottou 2017): where real images lie on
     a thin set G's outputs cannot reach exactly (one-hot masks, quantised pixels), D separates the two perfectly
     and its gradient tells G nothing; blurring both by the same noise makes the two distributions overlap. Drawn
-    from the checkpointed noise generator, so resume is exact; nothing is drawn while σ is 0."""
+    from the checkpointed noise generator, so resume is exact; nothing is drawn while σ is 0. Like `noise`, every
+    rank draws the global batch's noise and keeps its shard, so the stream does not depend on the process count."""
     sigma = noise_sigma(cfg, state.step)
     if sigma == 0.0:
         return x
-    eps = torch.randn(tuple(x.shape), generator=state.noise).to(device=x.device, dtype=x.dtype)
+    everyone = torch.randn((len(x) * state.world.size, *x.shape[1:]), generator=state.noise)
+    eps = state.world.shard(everyone).to(device=x.device, dtype=x.dtype)
     return x + sigma * eps  # the sum keeps x's memory format
 
 
