@@ -1,4 +1,4 @@
-"""srgan-faces and pix2pix-shapes end to end on tiny budgets: the rows, the figures and the pages."""
+"""The image-to-image experiments end to end on tiny budgets: the rows, the figures and the pages."""
 
 from __future__ import annotations
 
@@ -77,3 +77,41 @@ def test_srgan_cifar10_end_to_end(tmp_path, monkeypatch):
     assert "of CIFAR-10's test split, on the luminance (Y of BT.601)" in record["text"]
     figures = json.loads((tmp_path / "docs/results/srgan-cifar10.json").read_text())
     assert (tmp_path / "docs/results/srgan-cifar10/fast-upscaled.png").is_file(), figures
+
+
+def test_srgan_mnist_variants_share_the_srresnet(tmp_path):
+    if not os.environ.get("ZEROSUM_DATA"):
+        pytest.skip("needs MNIST because ZEROSUM_DATA is unset")
+    params = {"preset": "srgan-mnist", "overrides": [*TINY_SR, "data.limit=64"], "pixel_steps": 2, "gan_steps": 1,
+              "perceptual": "fd_lenet_pairs", "perceptual_target": False, "images": "MNIST digits",
+              "held_out": "MNIST's test split",
+              "variants": [["d", "SRGAN + D features", ["model.feature_loss=d"]]]}  # fmt: skip
+    reproduce("srgan-mnist", "fast", params=params, out=tmp_path / "runs", docs=tmp_path / "docs", force=True,
+              quiet=True)  # fmt: skip
+    record = _record(tmp_path / "docs", "srgan-mnist")
+    rows = {r["metric"]: r for r in record["rows"]}
+    assert rows["PSNR, SRResNet"]["target"] == "—" and rows["PSNR, SRResNet"]["met"] is None  # no MNIST target
+    perceptual = rows["Fréchet distance in LeNet features of upscaled held-out images, bicubic / SRResNet / SRGAN"]
+    assert perceptual["met"] is None
+    variant = rows["PSNR / SSIM / Fréchet distance in LeNet features of upscaled held-out images, SRGAN + D features"]
+    assert variant["value"].count(" / ") == 2
+    assert "holds the same weights as the base run's, bit for bit" in record["text"]
+    config = (tmp_path / "runs/fast/srgan-mnist/srgan-d/config.yaml").read_text()
+    assert "feature_loss: d" in config
+    assert (tmp_path / "docs/results/srgan-mnist/fast-upscaled.png").is_file()
+
+
+def test_pix2pix_fashion_end_to_end(tmp_path):
+    if not os.environ.get("ZEROSUM_DATA"):
+        pytest.skip("needs Fashion-MNIST because ZEROSUM_DATA is unset")
+    over = ["model.ngf=8", "model.ndf=8", "train.batch_size=4", "data.limit=64"]
+    reproduce("pix2pix-fashion", "fast", params={"steps": 2, "overrides": over}, out=tmp_path / "runs",
+              docs=tmp_path / "docs", force=True, quiet=True)  # fmt: skip
+    record = _record(tmp_path / "docs", "pix2pix-fashion")
+    rows = {r["metric"]: r for r in record["rows"]}
+    iou = rows["silhouette → garment, silhouette IoU, cGAN + 100·L1 / L1 alone"]["value"].split(" / ")
+    assert all(0 <= float(v) <= 1 for v in iou)
+    assert "brighter than 16 of 255" in record["text"]
+    assert "adv_weight: 0.0" in (tmp_path / "runs/fast/pix2pix-fashion/mask-to-photo-l1/config.yaml").read_text()
+    for name in ("cgan.png", "l1.png"):
+        assert (tmp_path / "docs/results/pix2pix-fashion" / f"fast-{name}").is_file()

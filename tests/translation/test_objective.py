@@ -39,6 +39,15 @@ def test_objectives_of_the_presets():
     assert not Objective(get_loss("nonsaturating"), 0.0, l1, 1.0).adversarial(10**6)
 
 
+def test_the_feature_term_joins_with_d_and_alone_from_the_start():
+    sr = make_objective(resolve("srgan-faces", ["model.feature_loss=d"]), torch.device("cpu"))
+    assert not sr.featured(1499) and sr.featured(1500)  # the SRResNet stage is the pixel loss alone
+    resnet = make_objective(resolve("srresnet-faces", ["model.feature_loss=d"]), torch.device("cpu"))
+    assert resnet.featured(0) and not resnet.adversarial(0)  # a feature loss without D: from step 0
+    off = resolve("srgan-faces", ["model.feature_loss=d", "model.feature_weight=0"])
+    assert not make_objective(off, torch.device("cpu")).featured(10**6)
+
+
 def _weights(run_dir, step):
     return checkpoint.load(run_dir / "checkpoints" / f"step_{step:08d}.pt")
 

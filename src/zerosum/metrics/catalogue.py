@@ -188,6 +188,15 @@ declare(
     tasks=("mask_to_photo",),
 )
 declare(
+    "silhouette_iou",
+    LazyFunction("zerosum.metrics.translation:silhouette_iou"),
+    "IoU of the object class between the silhouette of G's photo (thresholded as the masks were: "
+    "data.pairs.threshold) and the held-out mask it was drawn from; real photos score 1 by construction",
+    higher_is_better=True,
+    comparable="pix2pix's FCN-score (is the drawn photo's layout the input's?) in idea; zerosum runs only in number",
+    tasks=("mask_to_photo",),
+)
+declare(
     "pixel_accuracy",
     LazyFunction("zerosum.metrics.translation:pixel_accuracy"),
     "share of pixels of the held-out photos whose predicted class (argmax of G's maps) is the true one; mean IoU "

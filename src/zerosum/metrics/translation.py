@@ -94,3 +94,26 @@ def pixel_accuracy(ctx: EvalContext) -> dict[str, Any]:
 def mean_iou(ctx: EvalContext) -> dict[str, Any]:
     scores = _masks(ctx)
     return {"value": scores["mean_iou"], **scores}
+
+
+def silhouette_iou(ctx: EvalContext) -> dict[str, Any]:
+    """IoU between the silhouette of G's photo (the same brightness threshold that made the masks) and the mask it
+    was drawn from: does the garment G draws fill the outline it was given? Real photos score 1 by construction."""
+    from zerosum.errors import ConfigError
+
+    pairs = ctx.data.pairs
+    if pairs is None or pairs.masks != "threshold":
+        raise ConfigError(
+            "silhouette_iou reads runs whose masks are thresholded photos (data.pairs.masks=threshold); "
+            "use segmenter_score for shapes"
+        )
+    t = ctx.translations()
+    drawn = (to_uint8(t.outputs)[:, 0] > pairs.threshold).long()
+    scores = segmentation_scores(drawn, t.inputs.argmax(1), len(t.mask_classes))
+    return {
+        "value": scores["iou"][1],
+        **scores,
+        "classes": list(t.mask_classes),
+        "n": len(t),
+        "threshold": pairs.threshold,
+    }

@@ -4,8 +4,8 @@ pix2pix: non-saturating cGAN term + 100 · L1 (Isola et al.; 100 · MSE for one-
 objective is halved in its preset (`train.d_loss_scale: 0.5`), as the paper does to slow D relative to G.
 SRGAN: 1e-3 · GAN term + MSE, the paper's content loss on pixels; its feature term (the paper's VGG-19 loss) uses
 what exists offline: D's own stage activations ("d", any data) or the project's LeNet penultimate features
-("lenet", MNIST-like 28×28 digits), MSE between those of output and target. The loss functions are pure, on
-tensors; `Objective` only collects the weights of one run.
+("lenet", MNIST-like 28×28 digits), MSE between those of output and target, from `pixel_steps` on. The loss
+functions are pure, on tensors; `Objective` only collects the weights of one run.
 """
 
 from __future__ import annotations
@@ -56,6 +56,11 @@ class Objective:
     def adversarial(self, step: int) -> bool:
         """Whether D trains and G's objective has its GAN term at this step."""
         return self.adv_weight > 0 and step >= self.pixel_steps
+
+    def featured(self, step: int) -> bool:
+        """Whether G's objective has its feature term at this step: from `pixel_steps` on, so the SRResNet stage
+        is the pixel loss alone as in the paper, and runs that differ only in their feature term share it."""
+        return self.features is not None and self.feature_weight > 0 and step >= self.pixel_steps
 
 
 LENET_SHAPE = [1, 28, 28]

@@ -57,7 +57,7 @@ def translation_step(
         if adversarial:
             judged = D(instance_noise(state, cfg, fake), inputs).float()
             loss_g = loss_g + objective.adv_weight * objective.gan.g(judged)
-        if objective.features is not None and objective.feature_weight > 0:
+        if objective.featured(state.step):
             with torch.no_grad():
                 target_feats = objective.features(targets, D)
             feats = feature_distance(objective.features(fake, D), target_feats)
