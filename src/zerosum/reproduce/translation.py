@@ -1,5 +1,5 @@
-"""The pix2pix experiment `pix2pix-shapes`: photo → mask against U-Nets on a pixel loss alone, and mask → photo
-scored by a segmenter."""
+"""The pix2pix experiments: `pix2pix-shapes` (photo → mask against U-Nets on a pixel loss alone, and mask → photo
+scored by a segmenter) and `pix2pix-fashion` (silhouette → garment, cGAN + L1 against L1 alone)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,14 @@ from zerosum.translation.evaluate import translate_pairs
 from zerosum.translation.picture import pair_picture
 
 SHOWN = 8
+
+
+def _pair_figures(job: Job, runs: dict, table: dict, what: str) -> None:
+    """input | output | truth of each run's first held-out pairs, as figure KEY.png captioned from `table`."""
+    for key, (_, _, caption) in table.items():
+        t = translate_pairs(load_run(runs[key]), limit=SHOWN)
+        picture = pair_picture(t.inputs, t.outputs, t.targets, t.task)
+        save_png(job.figure(f"{key}.png", f"Held-out {what}, {caption}: input | output | truth"), picture)
 
 
 PHOTO_RUN = ["data.pairs.task=mask_to_photo", "model.pixel_loss=l1"]  # the settings of `pix2pix-shapes-photo`
@@ -30,10 +38,7 @@ def pix2pix(job: Job) -> Outcome:
     runs = dict(zip(P2P_RUNS, job.train_many("pix2pix-shapes", todo, int(p.get("workers", 1))), strict=True))
     seg = {k: job.evaluate(runs[k], ["pixel_accuracy", "mean_iou"]) for k in ("cgan", "pixel", "l1")}
     score = job.evaluate(runs["photo"], ["segmenter_score"])["segmenter_score"]
-    for key, (_, _, caption) in P2P_RUNS.items():
-        t = translate_pairs(load_run(runs[key]), limit=SHOWN)
-        picture = pair_picture(t.inputs, t.outputs, t.targets, t.task)
-        save_png(job.figure(f"{key}.png", f"Held-out shapes, {caption}: input | output | truth"), picture)
+    _pair_figures(job, runs, P2P_RUNS, "shapes")
     m = job.config("pix2pix-shapes", masks).model
     loss, weight = m.pixel_loss.upper(), f"{m.pixel_weight:g}"
     iou = {k: seg[k]["mean_iou"]["value"] for k in seg}
@@ -92,10 +97,7 @@ def pix2pix_fashion(job: Job) -> Outcome:
     todo = [([*over, *extra], name) for name, extra, _ in FASHION_RUNS.values()]
     runs = dict(zip(FASHION_RUNS, job.train_many("pix2pix-fashion", todo, int(p.get("workers", 1))), strict=True))
     rec = {k: job.evaluate(runs[k], ["fd_lenet_pairs", "silhouette_iou"]) for k in FASHION_RUNS}
-    for key, (_, _, caption) in FASHION_RUNS.items():
-        t = translate_pairs(load_run(runs[key]), limit=SHOWN)
-        picture = pair_picture(t.inputs, t.outputs, t.targets, t.task)
-        save_png(job.figure(f"{key}.png", f"Held-out garments, {caption}: input | output | truth"), picture)
+    _pair_figures(job, runs, FASHION_RUNS, "garments")
     fd = {k: rec[k]["fd_lenet_pairs"]["value"] for k in rec}
     iou = {k: rec[k]["silhouette_iou"]["value"] for k in rec}
     rows = [
