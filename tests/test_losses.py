@@ -116,3 +116,42 @@ def test_r1_penalty_is_differentiable_in_d_parameters():
     x = torch.randn(4, 2, requires_grad=True)
     losses.r1_penalty(x @ w, x).backward()
     assert torch.allclose(w.grad, 2 * w.detach())  # d‖w‖²/dw
+
+
+def test_semi_supervised_d_loss_is_the_k_plus_1_class_likelihood():
+    """Closed form from the (K+1)-way softmax with the generated class's logit at 0, in float64."""
+    gen = torch.Generator().manual_seed(0)
+    lab, unl, fake = (torch.randn(n, 4, generator=gen) * 3 for n in (6, 8, 5))
+    y = torch.tensor([0, 1, 2, 3, 0, 1])
+
+    def k_plus_1(logits):  # probabilities over K real classes and "generated"
+        full = torch.cat([logits.double(), torch.zeros(len(logits), 1, dtype=torch.float64)], dim=1)
+        return torch.softmax(full, dim=1)
+
+    p_lab = k_plus_1(lab)
+    sup_ref = -torch.log(p_lab[torch.arange(6), y] / p_lab[:, :4].sum(1)).mean()  # p(y | x, real)
+    unsup_ref = -torch.log(1 - k_plus_1(unl)[:, 4]).mean() - torch.log(k_plus_1(fake)[:, 4]).mean()
+    from zerosum.models.semisupervised import gan_logit
+
+    sup, unsup = losses.semi_supervised_d(lab, y, gan_logit(unl), gan_logit(fake), unsup_weight=0.5)
+    torch.testing.assert_close(sup.double(), sup_ref, rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(unsup.double(), 0.5 * unsup_ref, rtol=1e-5, atol=1e-6)
+
+
+def test_feature_matching_compares_batch_means_and_spares_the_real_side():
+    real = torch.tensor([[1.0, 2.0], [3.0, 6.0]], requires_grad=True)  # mean (2, 4)
+    fake = torch.tensor([[0.0, 1.0], [2.0, 1.0], [1.0, 1.0]], requires_grad=True)  # mean (1, 1)
+    l2 = losses.feature_matching(real, fake, "l2")
+    assert l2.item() == pytest.approx(1.0 + 9.0)
+    assert losses.feature_matching(real, fake, "l1").item() == pytest.approx((1.0 + 3.0) / 2)
+    l2.backward()
+    assert real.grad is None and fake.grad is not None
+    with pytest.raises(ConfigError, match="use l1 or l2"):
+        losses.feature_matching(real, fake, "cosine")
+
+
+def test_auxiliary_classifier_is_the_cross_entropy_of_the_class_logits():
+    logits, y = torch.tensor([[2.0, 0.0, -1.0], [0.0, 0.0, 0.0]]), torch.tensor([0, 2])
+    p0 = math.exp(2) / (math.exp(2) + 1 + math.exp(-1))
+    expected = -(math.log(p0) + math.log(1 / 3)) / 2
+    assert losses.auxiliary_classifier(logits, y).item() == pytest.approx(expected, rel=1e-6)

@@ -15,6 +15,8 @@ from zerosum.version import VERSION
 
 if TYPE_CHECKING:
     from zerosum.api import evaluate, make_config, resume, train
+    from zerosum.fewlabels.augment import augment
+    from zerosum.fewlabels.classify import split_accuracy
     from zerosum.metrics import list_metrics
     from zerosum.run import Run, load_run
     from zerosum.sampling import Samples, sample
@@ -24,6 +26,8 @@ __version__ = VERSION  # from the installed package metadata (zerosum.version), 
 
 # public name → the module that defines it
 _LAZY = {
+    "augment": "zerosum.fewlabels.augment",
+    "split_accuracy": "zerosum.fewlabels.classify",
     "evaluate": "zerosum.api",
     "list_metrics": "zerosum.metrics",
     "make_config": "zerosum.api",
@@ -45,12 +49,14 @@ __all__ = [
     "Run",
     "Samples",
     "ZerosumError",
+    "augment",
     "evaluate",
     "list_metrics",
     "load_run",
     "make_config",
     "resume",
     "sample",
+    "split_accuracy",
     "train",
     "translate",
     "upscale",

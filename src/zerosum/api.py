@@ -58,7 +58,10 @@ def _load_training_data(cfg: RunConfig, device):
         from zerosum.translation.pairs import load_pairs
 
         return place(load_pairs(cfg.data, "train"), device)
-    return place(load_dataset(cfg.data), device)
+    data = load_dataset(cfg.data)
+    if cfg.model.conditional:  # a conditional GAN learns from labelled images only (data.labelled's few, or all)
+        data = data.labelled_only()
+    return place(data, device)
 
 
 def _preview(cfg: RunConfig, data):
@@ -87,7 +90,7 @@ def _fresh_state(cfg: RunConfig, data, device, world):
     """Step 0 of a run: models initialised from the seed (G's output bias from the data's mean)."""
     pixel_mean = data.pixel_mean() if data.kind == "image" else None
     stats = (data.points.mean(0), data.points.std(0)) if data.kind == "points" else None
-    num_classes = data.num_classes if cfg.model.conditional else 0
+    num_classes = data.num_classes if cfg.model.needs_classes else 0
     return build_state(
         cfg, tuple(data.shape), num_classes, len(data), pixel_mean, device, world, stats, _preview(cfg, data)
     )
@@ -217,7 +220,7 @@ def resume(
             if loaded is None:  # stopped before its first checkpoint
                 state = _fresh_state(cfg, data, device, world)
             else:
-                num_classes = data.num_classes if cfg.model.conditional else 0
+                num_classes = data.num_classes if cfg.model.needs_classes else 0
                 state = build_state(
                     cfg, tuple(data.shape), num_classes, len(data), device=device, world=world,
                     preview=_preview(cfg, data),

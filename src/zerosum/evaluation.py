@@ -35,15 +35,25 @@ COUNT_KEYS = ("n_fake", "n_samples", "n")  # where a protocol reports how many s
 
 
 def check_metrics(
-    names: str | list[str], dataset: str, shape: list[int] | None = None, task: str | None = None
+    names: str | list[str],
+    dataset: str,
+    shape: list[int] | None = None,
+    task: str | None = None,
+    conditional: bool | None = None,
 ) -> list[str]:
     """'a,b' or ['a', 'b'] → validated, de-duplicated names that all apply to `dataset`, to samples of `shape`
-    (when known) and to the run's kind (`task`: data.pairs.task of an image-to-image run) — one-line ConfigError
-    otherwise."""
+    (when known) and to the run's kind (`task`: data.pairs.task of an image-to-image run; `conditional`: whether
+    G takes labels) — one-line ConfigError otherwise."""
     names = parse_metric_list(names)
     for name in names:
-        get_metric(name, dataset, shape, task)
+        get_metric(name, dataset, shape, task, conditional)
     return names
+
+
+def check_run_metrics(names: str | list[str], cfg) -> list[str]:
+    """`check_metrics` against everything a run's config says of its samples."""
+    shape = cfg.data_info.shape if cfg.data_info else None
+    return check_metrics(names, cfg.data.name, shape, run_task(cfg), cfg.model.conditional)
 
 
 def run_task(cfg) -> str | None:
@@ -76,7 +86,7 @@ def evaluate(
         checkpoint = "latest" if checkpoint is None else checkpoint
         if is_run_dir(run_dir):  # a run's config is checked before its weights are read
             cfg = read_config(run_dir)
-            check_metrics(metrics, cfg.data.name, cfg.data_info.shape if cfg.data_info else None, run_task(cfg))
+            check_run_metrics(metrics, cfg)
             if str(checkpoint) == "best" and not (run_dir / "checkpoints" / "best.pt").is_file():
                 raise CheckpointError(
                     f"{run_dir} has no checkpoints/best.pt: training writes it only when it evaluates "
@@ -86,7 +96,7 @@ def evaluate(
     else:
         run = as_run(run, checkpoint, device)
     cfg = run.config
-    names = check_metrics(metrics, cfg.data.name, cfg.data_info.shape if cfg.data_info else None, run_task(cfg))
+    names = check_run_metrics(metrics, cfg)
     resolve_backend(backend, run.device)
     return measure(run, names, seed=seed, checkpoint=_relative(run.checkpoint, run.path), backend=backend)
 
@@ -99,6 +109,9 @@ def measure(
     `checkpoint` is what the record names as the weights' origin: None for in-memory weights during training.
     """
     ctx = EvalContext(draw=unit_sampler(run), data=run.config.data, seed=seed, device=str(run.device), backend=backend)
+    if run.config.model.conditional:
+        ctx.num_classes = run.config.data_info.num_classes
+        ctx.draw_labelled = labelled_sampler(run)
     if run.config.model.translates:
         from zerosum.translation.evaluate import translate_pairs
 
@@ -123,12 +136,25 @@ def unit_sampler(run: Run) -> Callable[[int, int], Tensor]:
 
     def draw(n: int, seed: int) -> Tensor:
         samples = sample(run, n, seed=seed)  # batched, under inference mode, with its own seeded generator
-        if points or samples.value_range is None:
-            return samples.images.clone()  # a normal tensor: protocols may use it outside inference mode
-        lo, hi = samples.value_range
-        return ((samples.images - lo) / (hi - lo)).clamp(0, 1)
+        return _unit(samples, points)
 
     return draw
+
+
+def labelled_sampler(run: Run) -> Callable[[Tensor, int], Tensor]:
+    """draw_labelled(labels, seed) for an EvalContext: one sample in [0, 1] of each requested class."""
+
+    def draw(labels: Tensor, seed: int) -> Tensor:
+        return _unit(sample(run, len(labels), seed=seed, labels=labels.tolist()), points=False)
+
+    return draw
+
+
+def _unit(samples, points: bool) -> Tensor:
+    if points or samples.value_range is None:
+        return samples.images.clone()  # a normal tensor: protocols may use it outside inference mode
+    lo, hi = samples.value_range
+    return ((samples.images - lo) / (hi - lo)).clamp(0, 1)
 
 
 def make_record(

@@ -59,6 +59,43 @@ def g_hinge(fake_logits: Tensor) -> Tensor:
     return -fake_logits.mean()
 
 
+def auxiliary_classifier(class_logits: Tensor, labels: Tensor) -> Tensor:
+    """ACGAN's class term (Odena et al. 2017): −mean log P(C = y | x), the cross-entropy of the auxiliary
+    classifier's logits. D minimises it on real and generated images; G minimises it on its own, so that its
+    samples are recognisably of the class it was asked for."""
+    return F.cross_entropy(class_logits.float(), labels)
+
+
+def semi_supervised_d(
+    labelled_logits: Tensor,
+    labels: Tensor,
+    real_logits: Tensor,
+    fake_logits: Tensor,
+    unsup_weight: float = 1.0,
+) -> tuple[Tensor, Tensor]:
+    """The (K+1)-class discriminator's loss of Salimans et al. 2016: (supervised, unsupervised).
+
+    Supervised: −mean log p(y | x, y < K+1), the cross-entropy of the K class logits on labelled images (the
+    "generated" class drops out of the conditional). Unsupervised: −[mean log D(x) + mean log(1 − D(G(z)))] on
+    unlabelled real and generated images, with D(x) = Z/(Z+1) and Z = Σ exp l_k: the GAN's own `d_loss` on the
+    logits log Z (`models.semisupervised.gan_logit`), weighted by `unsup_weight`.
+    """
+    supervised = F.cross_entropy(labelled_logits.float(), labels)
+    return supervised, unsup_weight * d_loss(real_logits.float(), fake_logits.float())
+
+
+def feature_matching(real_features: Tensor, fake_features: Tensor, distance: str = "l2") -> Tensor:
+    """G's feature-matching objective (Salimans et al. 2016): ‖E f(x) − E f(G(z))‖² over the batch means of an
+    intermediate layer of D ("l2"), or the mean absolute difference of the means, as their MNIST code has it
+    ("l1"). The real features are a target: no gradient flows into them."""
+    gap = real_features.detach().float().mean(0) - fake_features.float().mean(0)
+    if distance == "l1":
+        return gap.abs().mean()
+    if distance == "l2":
+        return gap.square().sum()
+    raise ConfigError(f"feature matching distance {distance!r}: use l1 or l2")
+
+
 def r1_penalty(real_logits: Tensor, real: Tensor) -> Tensor:
     """mean ‖∇ₓ D(x)‖² on real data (Mescheder et al. 2018): it damps D's gradients where the data lie, which keeps
     simultaneous gradient descent from circling the equilibrium. `real` must require grad and have produced

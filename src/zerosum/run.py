@@ -173,7 +173,7 @@ class Run:
 def build_run_models(cfg: RunConfig) -> tuple[nn.Module, nn.Module]:
     """Freshly initialised (G, D) of a run's architecture, from its config alone (data_info says the shapes)."""
     info = cfg.data_info
-    num_classes = info.num_classes if cfg.model.conditional else 0
+    num_classes = info.num_classes if cfg.model.needs_classes else 0
     input_shape = tuple(info.input_shape) if info.input_shape is not None else None
     return build_models(cfg.model, tuple(info.shape), num_classes, input_shape=input_shape)
 

@@ -7,7 +7,8 @@ import pytest
 
 from zerosum.errors import ConfigError
 from zerosum.representation import BASELINE, SVM, evaluate_features, plot_record
-from zerosum.representation.evaluate import confusion, plan, summary
+from zerosum.representation.evaluate import confusion, plan
+from zerosum.seedstats import summary
 
 
 def test_plan_labels_seeds_and_cap():

@@ -1,37 +1,21 @@
-"""Labelled subsets, the validation split and the L2-SVM's C search, on synthetic features with known answers."""
+"""The validation split and the L2-SVM's C search, on synthetic features with known answers."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from zerosum.data.labels import balanced_subset
 from zerosum.errors import ConfigError
 from zerosum.representation.svm import (
     C_GRID,
     accuracy,
-    balanced_subset,
     choose_and_fit,
     make_svm,
     validation_split,
 )
 
 LABELS = np.repeat(np.arange(10), 300)[np.random.default_rng(0).permutation(3000)]
-
-
-def test_balanced_subset_has_n_over_k_per_class_and_depends_only_on_its_seed():
-    a = balanced_subset(LABELS, 200, seed=0)
-    assert len(a) == 200 and len(set(a.tolist())) == 200 and np.all(np.diff(a) > 0)
-    assert np.array_equal(np.bincount(LABELS[a], minlength=10), np.full(10, 20))
-    assert np.array_equal(a, balanced_subset(LABELS, 200, seed=0))
-    b = balanced_subset(LABELS, 200, seed=1)
-    assert not np.array_equal(a, b)
-    odd = np.bincount(LABELS[balanced_subset(LABELS, 205, seed=3)], minlength=10)
-    assert odd.sum() == 205 and sorted(set(odd.tolist())) == [20, 21] and (odd == 21).sum() == 5
-
-
-def test_balanced_subset_says_when_a_class_is_too_small():
-    with pytest.raises(ConfigError, match="needs 301 images of class"):
-        balanced_subset(LABELS, 3010, seed=0)
 
 
 def test_validation_split_holds_out_a_fifth_of_each_class():

@@ -60,6 +60,33 @@ CASES = {
     # SRGAN's two stages across the split (pixel loss alone for 4 steps, then D joins) and a noisy degradation
     # drawn from the state's noise generator.
     "srgan-stages-noise": ("srgan-faces", TINY_SRGAN),
+    # Conditional BatchNorm in G, ACGAN's auxiliary classifier on a label-blind D, trained on 40 labelled images.
+    "dcgan-cbn-acgan-few-labels": (
+        "dcgan-mnist",
+        [
+            *TINY_DCGAN,
+            "model.conditional=true",
+            "model.g_conditioning=batchnorm",
+            "model.d_conditioning=none",
+            "model.aux_weight=1.0",
+            "data.labelled=40",
+        ],
+    ),  # fmt: skip
+    # The semi-supervised GAN: a second sampler over 20 labelled images (it wraps within the split), D's Gaussian
+    # noise from the global RNG, feature matching.
+    "ssgan-labelled-sampler": (
+        "ssgan-mnist",
+        [
+            "data.limit=300",
+            "data.labelled=20",
+            "model.g_hidden=[32]",
+            "model.d_hidden=[32, 16]",
+            "model.nz=8",
+            "train.batch_size=16",
+            "train.tensorboard=false",
+            "train.progress=false",
+        ],
+    ),  # fmt: skip
 }
 
 
@@ -86,6 +113,8 @@ def test_resume_is_bit_identical(tmp_path, case):
             assert torch.equal(tensor, b[key][name]), f"{key}.{name} differs after resume"
     assert torch.equal(a["rng"]["noise"], b["rng"]["noise"])
     assert torch.equal(a["sampler"]["perm"], b["sampler"]["perm"])
+    if "label_sampler" in a:
+        assert torch.equal(a["label_sampler"]["perm"], b["label_sampler"]["perm"])
     rows = (tmp_path / "split" / "metrics.jsonl").read_text().splitlines()
     assert len(rows) == 2 * n  # the log reads like an uninterrupted run's
 

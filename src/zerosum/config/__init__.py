@@ -22,6 +22,7 @@ from zerosum.config.model import (
     ModelBase,
     ModelConfig,
     Pix2PixConfig,
+    SemiSupervisedConfig,
     SRGANConfig,
     TranslatorBase,
     family_keys,
@@ -55,6 +56,7 @@ __all__ = [
     "Pix2PixConfig",
     "RunConfig",
     "SRGANConfig",
+    "SemiSupervisedConfig",
     "SampleConfig",
     "Section",
     "TrainConfig",
@@ -82,6 +84,24 @@ class RunConfig(Section):
     def _check_rejection(self) -> RunConfig:
         if self.sample.rejection == "drs" and self.model.conditional:
             raise ValueError("sample.rejection=drs is for unconditional runs; set sample.rejection=off")
+        return self
+
+    @model_validator(mode="after")
+    def _check_labelled(self) -> RunConfig:
+        """`data.labelled` thins the labels of a model that reads them, and a semi-supervised GAN needs it."""
+        if self.model.arch == "ssgan" and self.data.labelled is None:
+            raise ValueError("model.arch=ssgan learns from a few labels: set data.labelled (e.g. 100)")
+        if self.data.labelled is not None and not self.model.needs_classes:
+            raise ValueError(
+                "data.labelled keeps a few labels for a model that reads them: set model.conditional=true or "
+                "model.arch=ssgan, or drop data.labelled"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _check_acgan(self) -> RunConfig:
+        if getattr(self.model, "aux_weight", 0.0) > 0 and self.train.update != "alternating":
+            raise ValueError("model.aux_weight (ACGAN) trains in Algorithm 1's order; set train.update=alternating")
         return self
 
     @model_validator(mode="after")

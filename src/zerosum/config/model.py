@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag, TypeAdapter
+from pydantic import BeforeValidator, Discriminator, Field, Tag, TypeAdapter, model_validator
 
 from zerosum.config.section import Section
 
@@ -35,6 +35,11 @@ class ModelBase(Section):
     def translates(self) -> bool:
         """Whether G maps images to images (an input image instead of noise)."""
         return False
+
+    @property
+    def needs_classes(self) -> bool:
+        """Whether the models are built for the data's classes (a conditional G and D, a classifying D)."""
+        return bool(getattr(self, "conditional", False))
 
 
 class GanBase(ModelBase):
@@ -62,9 +67,37 @@ class DCGANConfig(GanBase):
         False, description="DCGAN D sees the batch's feature spread (Karras et al. 2018), which counters collapse"
     )
     batch_norm: bool = Field(True, description="DCGAN G and D use BatchNorm; false is the paper's ablation without it")
-    d_conditioning: Literal["concat", "projection"] = Field(
-        "concat", description="conditional DCGAN D: one-hot label maps on the input, or a projection head"
+    d_conditioning: Literal["concat", "projection", "none"] = Field(
+        "concat",
+        description="conditional DCGAN D: one-hot label maps on the input, a projection head (Miyato & Koyama "
+        "2018), or none (ACGAN: D judges x alone and its auxiliary classifier names the class)",
     )
+    g_conditioning: Literal["concat", "batchnorm"] = Field(
+        "concat",
+        description="conditional DCGAN G: a label embedding concatenated to z, or class-conditional BatchNorm "
+        "(a gain and bias per class in every BatchNorm of G; z alone is the input)",
+    )
+    aux_weight: float = Field(
+        0.0,
+        ge=0,
+        description="ACGAN (Odena et al. 2017): weight of an auxiliary classifier's cross-entropy on D's features, "
+        "added to D's loss on real and generated images and to G's on its own; 0 = no auxiliary classifier",
+    )
+
+    @model_validator(mode="after")
+    def _check_conditioning(self) -> DCGANConfig:
+        changed = [k for k in ("g_conditioning", "d_conditioning") if getattr(self, k) != "concat"]
+        if not self.conditional and (changed or self.aux_weight > 0):
+            keys = ", ".join(f"model.{k}" for k in [*changed, *(["aux_weight"] if self.aux_weight > 0 else [])])
+            raise ValueError(f"{keys}: settings of a conditional model; set model.conditional=true or drop them")
+        if self.d_conditioning == "none" and self.aux_weight == 0:
+            raise ValueError(
+                "model.d_conditioning=none leaves D blind to the labels, so G would learn to ignore them; "
+                "set model.aux_weight > 0 (ACGAN, 1.0 in its paper) or d_conditioning=concat/projection"
+            )
+        if self.g_conditioning == "batchnorm" and not self.batch_norm:
+            raise ValueError("model.g_conditioning=batchnorm needs model.batch_norm=true (it conditions G's BatchNorm)")
+        return self
 
 
 class MLPConfig(GanBase):
@@ -85,6 +118,40 @@ class MLPConfig(GanBase):
     g_batch_norm: bool = Field(
         False, description="MLP G hidden layers are Linear without bias → BatchNorm → ReLU (PacGAN's 2-D generator)"
     )
+
+
+class SemiSupervisedConfig(GanBase):
+    """Salimans et al. 2016's semi-supervised GAN: D is a K-class classifier whose GAN logit is log Σ_k exp l_k
+    (the (K+1)-th, "generated", class has its logit fixed at 0), trained on labelled, unlabelled and generated
+    images; G learns by feature matching. The MLPs are the paper's MNIST models."""
+
+    arch: Literal["ssgan"] = "ssgan"
+    nz: int = Field(100, ge=1)
+    z_dist: Literal["normal", "uniform", "uniform_unit"] = Field("uniform", description="noise prior (U(-1, 1))")
+    g_hidden: list[int] = Field(default_factory=lambda: [500, 500], description="G: Linear → BatchNorm → softplus")
+    d_hidden: list[int] = Field(
+        default_factory=lambda: [1000, 500, 250, 250, 250], description="D: weight-normed Linear → ReLU → noise"
+    )
+    input_noise: float = Field(0.3, ge=0, description="std of the Gaussian noise added to D's input while training")
+    hidden_noise: float = Field(0.5, ge=0, description="std of the Gaussian noise after each hidden layer of D")
+    unsup_weight: float = Field(
+        0.5, ge=0, description="weight of the unlabelled real-vs-generated term beside the labelled cross-entropy"
+    )
+    feature_matching: Literal["l1", "l2", "off"] = Field(
+        "l1",
+        description="G's objective: the distance between the batch means of D's last hidden features on real and "
+        "generated images (l2 in the paper's text, l1 in its released MNIST code), or off: the usual GAN loss",
+    )
+
+    @model_validator(mode="after")
+    def _unconditional(self) -> SemiSupervisedConfig:
+        if self.conditional or self.pack != 1:
+            raise ValueError("model.arch=ssgan has an unconditional G and an unpacked D: drop model.conditional/pack")
+        return self
+
+    @property
+    def needs_classes(self) -> bool:
+        return True
 
 
 class TranslatorBase(ModelBase):
@@ -160,6 +227,7 @@ FAMILIES: dict[str, type[ModelBase]] = {
     "mlp": MLPConfig,
     "pix2pix": Pix2PixConfig,
     "srgan": SRGANConfig,
+    "ssgan": SemiSupervisedConfig,
 }
 TRANSLATORS = ("pix2pix", "srgan")
 _FLAT_ERA = ("dcgan", "mlp")  # the families whose configs were once one flat section
@@ -191,11 +259,12 @@ ModelConfig = Annotated[
     Annotated[DCGANConfig, Tag("dcgan")]
     | Annotated[MLPConfig, Tag("mlp")]
     | Annotated[Pix2PixConfig, Tag("pix2pix")]
-    | Annotated[SRGANConfig, Tag("srgan")],
+    | Annotated[SRGANConfig, Tag("srgan")]
+    | Annotated[SemiSupervisedConfig, Tag("ssgan")],
     Discriminator(_arch),
     BeforeValidator(_drop_flat_defaults),
 ]
-AnyModel = DCGANConfig | MLPConfig | Pix2PixConfig | SRGANConfig
+AnyModel = DCGANConfig | MLPConfig | Pix2PixConfig | SRGANConfig | SemiSupervisedConfig
 _ADAPTER: TypeAdapter[AnyModel] = TypeAdapter(ModelConfig)
 
 

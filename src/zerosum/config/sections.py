@@ -63,6 +63,13 @@ class DataConfig(Section):
     )
     params: dict[str, Any] = Field(default_factory=dict, description="dataset-specific (toy sets: n, mu, ...)")
     pairs: PairsConfig | None = Field(None, description="image-to-image pairs built from the images (see PairsConfig)")
+    labelled: int | None = Field(
+        None,
+        ge=1,
+        description="keep the labels of this many images, class-balanced (data.labels.balanced_subset): a "
+        "conditional GAN trains on those images alone, a semi-supervised GAN on every image with those labels",
+    )
+    label_seed: int = Field(0, ge=0, description="which class-balanced labelled subset data.labelled draws")
 
 
 class DivergenceConfig(Section):

@@ -54,6 +54,7 @@ class ImageSet:
     original: dict[tuple[int, int, int], int] | None = None
     masks: torch.Tensor | None = None
     mask_classes: tuple[str, ...] = ()
+    labelled: torch.Tensor | None = None  # `data.labelled`: indices of the images whose labels are kept
     kind: ClassVar[str] = "image"
 
     def __post_init__(self) -> None:
@@ -105,6 +106,18 @@ class ImageSet:
             x = x.to(device, non_blocking=True)
         lo, hi = float(value_range[0]), float(value_range[1])
         return x.to(torch.float32).mul_((hi - lo) / 255.0).add_(lo)
+
+    def labelled_only(self) -> ImageSet:
+        """The images whose labels are kept (`labelled`), as a set of their own: what a conditional GAN trained on
+        few labels sees."""
+        if self.labelled is None:
+            return self
+        idx = self.labelled.to(self.images.device)
+        masks = self.masks[idx] if self.masks is not None else None
+        return ImageSet(
+            self.images[idx], self.labels[idx], self.classes, self.name, self.source, self.skipped, self.original,
+            masks, self.mask_classes,
+        )  # fmt: skip
 
     def to(self, device: torch.device | str) -> ImageSet:
         """Keep the images (still uint8), labels and masks on `device`; batches are then gathered there."""

@@ -15,6 +15,7 @@ from zerosum.data.archive import TAR_EXTS, is_archive
 from zerosum.data.dataset import ImageSet, PointSet
 from zerosum.data.folder import read_images
 from zerosum.data.idx import load_idx_split
+from zerosum.data.labels import balanced_subset
 from zerosum.data.registry import (
     FOLDER,
     OBJECTS,
@@ -84,12 +85,22 @@ def load_dataset(cfg: DataConfig) -> ImageSet | PointSet:
         raise DataError(
             f"unknown dataset {name!r}; choose one of {', '.join(dataset_names())} or give a folder/.zip/.tar path"
         )
+    if cfg.labelled is not None:
+        result.labelled = _labelled(result, cfg)
     if result.skipped:
         log.warning("%s: skipped %d unreadable image file(s)", result.name, result.skipped)
     warning = upscale_warning(result)
     if warning:
         log.warning("%s", warning)
     return result
+
+
+def _labelled(data: ImageSet, cfg: DataConfig) -> torch.Tensor:
+    """`data.labelled`'s class-balanced subset of `data`, drawn by `data.label_seed`."""
+    if not data.num_classes:
+        raise DataError(f"data.labelled needs a labelled dataset; {data.name} has no classes")
+    idx = balanced_subset(data.labels.numpy(), cfg.labelled, cfg.label_seed, data.num_classes)
+    return torch.from_numpy(idx)
 
 
 def _make_set(

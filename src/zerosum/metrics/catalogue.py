@@ -98,6 +98,47 @@ _lenet(
     comparable=_KYNKAANNIEMI,
 )
 
+# Conditional runs (conditional.py, cas.py): samples of chosen classes, read or learnt from by a classifier
+_SHMELKOV = (
+    "GAN-test of Shmelkov et al. 2018 in kind (a classifier trained on real data reading the samples); the "
+    "classifier is the project's LeNet, so the number compares between zerosum runs only"
+)
+for _name, _description, _higher, _comparable in (
+    ("conditioning_lenet",
+     "share of 10k samples (1,000 per class) that the LeNet reads as the class they were drawn for (GAN-test)",
+     True, _SHMELKOV),
+    ("class_fd_lenet",
+     "mean over classes of the Fréchet distance (LeNet features) between 1,000 samples of a class and its test "
+     "images: within-class diversity and fidelity", False, _INTERNAL),
+):  # fmt: skip
+    declare(
+        _name,
+        LazyFunction(f"zerosum.metrics.conditional:{_name}"),
+        _description,
+        higher_is_better=_higher,
+        comparable=_comparable,
+        datasets=LENET_DATASETS,
+        shape=MNIST_SHAPE,
+        conditional=True,
+    )
+_CAS = (
+    "Classification Accuracy Score (Ravuri & Vinyals 2019) = GAN-train (Shmelkov et al. 2018) in method; their "
+    "tables use ResNets on CIFAR-10/ImageNet, this the project's LeNet recipe, so compare with the record's `real` "
+    "(the same recipe on real images), not with their numbers"
+)
+for _name, _dataset in (("cas_mnist", "mnist"), ("cas_fashion", "fashion-mnist")):
+    declare(
+        _name,
+        LazyFunction(f"zerosum.metrics.cas:{_name}"),
+        "test accuracy of the LeNet recipe trained on samples only, one per training image with its label "
+        "(CAS; the record holds the real-data baseline and GAN-test)",
+        higher_is_better=True,
+        comparable=_CAS,
+        datasets=(_dataset,),
+        shape=MNIST_SHAPE,
+        conditional=True,
+    )
+
 # FID and KID on Inception pool-3 features (fid.py): the sample count and reference split are in the name
 _FID = (
     ("fid10k_test", "FID, Inception pool-3 features: 10k samples vs every test-split image",

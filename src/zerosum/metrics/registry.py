@@ -36,6 +36,9 @@ class EvalContext:
     backend: str = "auto"  # what runs them there (metrics.backends: eager torch, OpenVINO, ONNX Runtime)
     # a translator's run on its held-out pairs, the first `limit` of them (None: all): `Translations` in [0, 1]
     translate: Callable[[int | None], Any] | None = None
+    # a conditional run's samples of given classes: (labels, seed) → one image in [0, 1] per label; None otherwise
+    draw_labelled: Callable[[Tensor, int], Tensor] | None = None
+    num_classes: int = 0  # a conditional run's classes; `samples(n)` then holds class i mod num_classes at row i
     _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -50,6 +53,20 @@ class EvalContext:
 
     def samples(self, n: int) -> Tensor:
         return self.memo(("samples", n), lambda: self.draw(n, self.seed))
+
+    def sample_labels(self, n: int) -> Tensor:
+        """The class each row of `samples(n)` was drawn for (a conditional run's labels cycle over its classes)."""
+        import torch
+
+        if not self.num_classes:
+            raise ConfigError("this protocol measures conditional runs; the run under test has no class labels")
+        return torch.arange(n) % self.num_classes
+
+    def samples_of(self, labels: Tensor, key: Hashable) -> Tensor:
+        """One sample per entry of `labels`, of that class, computed once per `key` (which names the labels)."""
+        if self.draw_labelled is None:
+            raise ConfigError("this protocol measures conditional runs; the run under test has no class labels")
+        return self.memo(("labelled", key), lambda: self.draw_labelled(labels, self.seed))
 
     def translations(self, limit: int | None = None) -> Any:
         """The translator's outputs on its held-out pairs (inputs, outputs, targets), computed once per limit."""
@@ -76,6 +93,7 @@ class Metric:
     shape: tuple[int, ...] | None = None  # the sample shape it needs (C, H, W) or (D,); None: any
     images_only: bool = False  # any C×H×W shape, but not points
     tasks: tuple[str, ...] = ()  # the image-to-image tasks it measures (data.pairs.task); empty: a GAN's samples
+    conditional: bool = False  # it needs samples of chosen classes: a conditional run
 
 
 REGISTRY: dict[str, Metric] = {}
@@ -92,11 +110,14 @@ def declare(
     shape: tuple[int, ...] | None = None,
     images_only: bool = False,
     tasks: tuple[str, ...] = (),
+    conditional: bool = False,
 ) -> Metric:
     """Add a protocol to the registry (names are unique) and return it."""
     if name in REGISTRY:
         raise ValueError(f"metric {name!r} is registered twice")
-    metric = Metric(name, compute, description, higher_is_better, comparable, datasets, shape, images_only, tasks)
+    metric = Metric(
+        name, compute, description, higher_is_better, comparable, datasets, shape, images_only, tasks, conditional
+    )
     REGISTRY[name] = metric
     return metric
 
@@ -121,9 +142,11 @@ def get_metric(
     dataset: str | None = None,
     shape: tuple[int, ...] | list[int] | None = None,
     task: str | None = None,
+    conditional: bool | None = None,
 ) -> Metric:
     """The protocol called `name`; checks it applies to `dataset`, to samples of `shape` and to the run's kind
-    (`task`: an image-to-image run's data.pairs.task, None for a GAN) when given."""
+    (`task`: an image-to-image run's data.pairs.task, None for a GAN; `conditional`: whether the run's G takes
+    class labels) when given."""
     try:
         metric = REGISTRY[name]
     except KeyError:
@@ -135,6 +158,10 @@ def get_metric(
     if task is None and metric.tasks and (dataset is not None or shape is not None):
         raise ConfigError(
             f"metric {name} measures image-to-image runs ({', '.join(metric.tasks)}), not a GAN's samples"
+        )
+    if conditional is False and metric.conditional:
+        raise ConfigError(
+            f"metric {name} measures samples of chosen classes: it needs a conditional run (model.conditional=true)"
         )
     if dataset is not None and metric.datasets and dataset not in metric.datasets:
         raise ConfigError(f"metric {name} is defined for {', '.join(metric.datasets)}, not for {dataset!r}")

@@ -16,6 +16,11 @@ from zerosum.models.common import Discriminator, Generator
 from zerosum.models.dcgan import DCGANDiscriminator, DCGANGenerator, build_dcgan
 from zerosum.models.mlp import MaxoutDiscriminator, MLPGenerator, build_mlp
 from zerosum.models.pix2pix import PatchDiscriminator, UNetGenerator, build_pix2pix
+from zerosum.models.semisupervised import (
+    SemiSupervisedDiscriminator,
+    SemiSupervisedGenerator,
+    build_semisupervised,
+)
 from zerosum.models.srgan import SRDiscriminator, SRResNet, build_srgan
 from zerosum.models.translator import PairDiscriminator, Translator
 
@@ -30,6 +35,8 @@ __all__ = [
     "PatchDiscriminator",
     "SRDiscriminator",
     "SRResNet",
+    "SemiSupervisedDiscriminator",
+    "SemiSupervisedGenerator",
     "Translator",
     "UNetGenerator",
     "build_models",
@@ -69,4 +76,6 @@ def build_models(
         return build_mlp(cfg, data_shape, num_classes, pixel_mean, point_stats)
     if cfg.arch == "dcgan":
         return build_dcgan(cfg, data_shape, num_classes)
-    raise ConfigError(f"unknown model.arch {cfg.arch!r}: use dcgan, mlp, pix2pix or srgan")
+    if cfg.arch == "ssgan":
+        return build_semisupervised(cfg, data_shape, num_classes)
+    raise ConfigError(f"unknown model.arch {cfg.arch!r}: use dcgan, mlp, ssgan, pix2pix or srgan")

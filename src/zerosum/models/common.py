@@ -14,6 +14,7 @@ import torch
 from torch import Tensor, nn
 
 from zerosum.errors import ConfigError
+from zerosum.models.conditional_norm import run_block
 from zerosum.sizes import shape_text
 
 OUTPUT_RANGES: dict[str, tuple[float, float] | None] = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "linear": None}
@@ -64,6 +65,7 @@ class Generator(nn.Module):
         output: str,
         num_classes: int = 0,
         embed_dim: int = 0,
+        concat_labels: bool = True,
     ) -> None:
         super().__init__()
         self.nz = nz
@@ -73,36 +75,43 @@ class Generator(nn.Module):
         self.output_range = OUTPUT_RANGES[output]
         self.conditional = num_classes > 0
         self.num_classes = num_classes if self.conditional else 0
-        # N(0, 1) like z itself, so the label code and the noise start on the same scale.
-        self.embed = nn.Embedding(num_classes, embed_dim) if self.conditional else None
-        self.in_features = nz + (embed_dim if self.conditional else 0)
+        # N(0, 1) like z itself, so the label code and the noise start on the same scale. Without concat_labels
+        # the blocks take the labels themselves (class-conditional BatchNorm) and z is the whole input.
+        concat = self.conditional and concat_labels
+        self.embed = nn.Embedding(num_classes, embed_dim) if concat else None
+        self.in_features = nz + (embed_dim if concat else 0)
         self.blocks = nn.ModuleList()
 
+    def _labels(self, z: Tensor, y: Tensor | None) -> Tensor | None:
+        """The checked labels of a conditional G; None for an unconditional one, which ignores what it is given,
+        so callers may always pass them."""
+        return check_labels(y, z.shape[0], self.num_classes, "generator") if self.conditional else None
+
     def _stem(self, z: Tensor, y: Tensor | None) -> Tensor:
-        """(N, nz) or (N, nz, 1, 1) noise plus labels → (N, in_features); subclasses reshape further."""
-        n = z.shape[0]
+        """(N, nz) or (N, nz, 1, 1) noise plus checked labels → (N, in_features); subclasses reshape further."""
         if z.dim() == 4 and z.shape[2:] == (1, 1):
             z = z.flatten(1)
         if z.dim() != 2 or z.shape[1] != self.nz:
             raise ConfigError(f"z must have shape (N, {self.nz}) for this generator, got {tuple(z.shape)}")
         if self.embed is None:
-            return z  # labels are ignored by unconditional models, so callers may always pass them
-        y = check_labels(y, n, self.num_classes, "generator")
+            return z
         return torch.cat([z, self.embed(y).to(z.dtype)], dim=1)
 
     def forward_features(self, z: Tensor, y: Tensor | None = None) -> list[Tensor]:
         """The output of every block; the last entry is the sample itself."""
+        y = self._labels(z, y)
         h = self._stem(z, y)
         outs = []
         for block in self.blocks:
-            h = block(h)
+            h = run_block(block, h, y)
             outs.append(h)
         return outs
 
     def forward(self, z: Tensor, y: Tensor | None = None) -> Tensor:
+        y = self._labels(z, y)
         h = self._stem(z, y)
         for block in self.blocks:
-            h = block(h)
+            h = run_block(block, h, y)
         return h
 
     def sample_z(
@@ -157,6 +166,12 @@ class Discriminator(nn.Module):
             raise ConfigError("model.pack > 1 (PacGAN) does not support conditional models; set model.pack=1")
         self.pack = pack
         self.blocks = nn.ModuleList()
+        self.aux: nn.Module | None = None  # ACGAN's auxiliary classifier on the last block's activation
+
+    @property
+    def aux_classes(self) -> int:
+        """Classes the auxiliary classifier names (0 without one)."""
+        return 0 if self.aux is None else _out_features(self.aux)
 
     def _check(self, x: Tensor, y: Tensor | None) -> Tensor | None:
         if tuple(x.shape[1:]) != self.in_shape:
@@ -195,12 +210,27 @@ class Discriminator(nn.Module):
             outs.append(h)
         return outs
 
-    def forward(self, x: Tensor, y: Tensor | None = None) -> Tensor:
+    def _hidden(self, x: Tensor, y: Tensor | None) -> tuple[Tensor, Tensor | None]:
         y = self._check(x, y)
         h = self._stem(self._pack(x), y)
         for block in self.blocks:
             h = block(h)
+        return h, y
+
+    def forward(self, x: Tensor, y: Tensor | None = None) -> Tensor:
+        h, y = self._hidden(x, y)
         return self._logit(h, y)
+
+    def forward_with_classes(self, x: Tensor, y: Tensor | None = None) -> tuple[Tensor, Tensor]:
+        """The logits and the auxiliary classifier's class logits (N×K), from one pass through the blocks."""
+        if self.aux is None:
+            raise ConfigError("this discriminator has no auxiliary classifier; train with model.aux_weight > 0")
+        h, y = self._hidden(x, y)
+        return self._logit(h, y), self.aux(h).flatten(1)
+
+
+def _out_features(layer: nn.Module) -> int:
+    return layer.out_channels if isinstance(layer, nn.Conv2d) else layer.out_features
 
 
 def logit(p: Tensor, eps: float = 1e-3) -> Tensor:

@@ -18,12 +18,15 @@ ConvT(k3, s2, p1) in G and 7×7 → 4×4 by Conv(k3, s2, p1) in D:
 The third D layer matters: a D that stops at 7×7 and reads the logit off a linear 7×7 head judges strokes more
 than whole digits, and in short CPU runs its samples stayed blotchy however long it trained.
 
-Conditional models: G concatenates a label embedding (embed_dim) to z. D takes the label one of two ways
-(`model.d_conditioning`): "concat" (default) appends one-hot label maps to the input image as extra channels,
-the classic conditional DCGAN; "projection" (Miyato & Koyama 2018) adds <E[y], Σ_spatial φ(x)> to the logit,
-with φ(x) the last block's features and E starting at N(0, 0.02). On MNIST the concat form learned to follow
-the labels faster in short CPU runs, though in those runs both lost much within-class diversity (G learned to
-ignore z); `d_minibatch_std` did not cure it.
+Conditional models. G takes the label one of two ways (`model.g_conditioning`): "concat" (default) concatenates
+a label embedding (embed_dim) to z; "batchnorm" makes every BatchNorm of G class-conditional (a gain and bias per
+class, models/conditional_norm.py) and keeps z as the whole input. D takes it one of three ways
+(`model.d_conditioning`): "concat" (default) appends one-hot label maps to the input image as extra channels, the
+classic conditional DCGAN; "projection" (Miyato & Koyama 2018) adds <E[y], Σ_spatial φ(x)> to the logit, with φ(x)
+the last block's features and E starting at N(0, 0.02); "none" leaves D unconditional, for ACGAN (Odena et al.
+2017), whose auxiliary head (`model.aux_weight` > 0, a 4×4 conv like the logit head's) names the class of real and
+generated images alike. With the concat G, both D forms lost much within-class diversity in short CPU runs on MNIST
+(G learned to ignore z); `d_minibatch_std` did not cure it; the measured answer is in docs/few-labels.md.
 
 `model.batch_norm=false` is the paper's ablation without BatchNorm: G and D keep their layer plan, and the
 convolutions that lost their BatchNorm get a bias (zero at init) in its place.
@@ -40,6 +43,7 @@ from torch import Tensor, nn
 from zerosum.config import DCGANConfig
 from zerosum.errors import ConfigError
 from zerosum.models.common import Discriminator, Generator, is_power_of_two, output_activation
+from zerosum.models.conditional_norm import ConditionalBatchNorm2d, LabelledSequential
 from zerosum.sizes import image_size, shape_text
 
 MAX_WIDTH_MULT = 8
@@ -52,17 +56,18 @@ def dcgan_init(module: nn.Module) -> None:
             nn.init.normal_(m.weight, 0.0, 0.02)
             if m.bias is not None:
                 nn.init.zeros_(m.bias)
-        elif isinstance(m, nn.BatchNorm2d):
+        elif isinstance(m, nn.BatchNorm2d) and m.affine:  # a conditional BatchNorm's gains are its own
             nn.init.normal_(m.weight, 1.0, 0.02)
             nn.init.zeros_(m.bias)
 
 
-def _up(c_in: int, c_out: int, k: int = 4, s: int = 2, p: int = 1, bn: bool = True) -> nn.Sequential:
+def _up(c_in: int, c_out: int, k: int = 4, s: int = 2, p: int = 1, bn: bool = True, classes: int = 0) -> nn.Sequential:
+    """ConvT → BatchNorm (class-conditional when `classes` > 0) → ReLU."""
     layers: list[nn.Module] = [nn.ConvTranspose2d(c_in, c_out, k, s, p, bias=not bn)]
     if bn:
-        layers.append(nn.BatchNorm2d(c_out))
+        layers.append(ConditionalBatchNorm2d(c_out, classes) if classes else nn.BatchNorm2d(c_out))
     layers.append(nn.ReLU())
-    return nn.Sequential(*layers)
+    return LabelledSequential(*layers) if classes else nn.Sequential(*layers)
 
 
 def _down(c_in: int, c_out: int, bn: bool = True, k: int = 4) -> nn.Sequential:
@@ -94,14 +99,16 @@ class DCGANGenerator(Generator):
     """Transposed-convolution generator; see the module docstring for the layer plan."""
 
     def __init__(self, cfg: DCGANConfig, data_shape: tuple[int, ...], output: str, num_classes: int = 0) -> None:
-        super().__init__(cfg.nz, cfg.z_dist, data_shape, output, num_classes, cfg.embed_dim)
+        cbn = num_classes > 0 and cfg.g_conditioning == "batchnorm"
+        super().__init__(cfg.nz, cfg.z_dist, data_shape, output, num_classes, cfg.embed_dim, concat_labels=not cbn)
         c, size = _check_shape(data_shape)
         n_up = _n_steps(size)
         widths = [cfg.ngf * min(2 ** (n_up - 1 - i), MAX_WIDTH_MULT) for i in range(n_up)]
-        bn = cfg.batch_norm
-        self.blocks.append(_up(self.in_features, widths[0], k=4, s=1, p=0, bn=bn))
+        bn, classes = cfg.batch_norm, num_classes if cbn else 0
+        self.blocks.append(_up(self.in_features, widths[0], k=4, s=1, p=0, bn=bn, classes=classes))
         for i, (w_in, w_out) in enumerate(pairwise(widths)):
-            self.blocks.append(_up(w_in, w_out, k=3 if size == 28 and i == 0 else 4, bn=bn))  # 4 → 7 for 28×28
+            k = 3 if size == 28 and i == 0 else 4  # 4 → 7 for 28×28
+            self.blocks.append(_up(w_in, w_out, k=k, bn=bn, classes=classes))
         self.blocks.append(nn.Sequential(nn.ConvTranspose2d(widths[-1], c, 4, 2, 1), output_activation(output)))
         dcgan_init(self.blocks)
 
@@ -111,11 +118,12 @@ class DCGANGenerator(Generator):
 
 
 class DCGANDiscriminator(Discriminator):
-    """Strided-convolution discriminator (conditional when num_classes > 0); with `model.pack` > 1 the first
-    convolution takes a group's images stacked along channels (pack · C)."""
+    """Strided-convolution discriminator (conditional when num_classes > 0, unless d_conditioning is none); with
+    `model.pack` > 1 the first convolution takes a group's images stacked along channels (pack · C)."""
 
     def __init__(self, cfg: DCGANConfig, data_shape: tuple[int, ...], num_classes: int = 0) -> None:
-        super().__init__(data_shape, num_classes, cfg.pack)
+        blind = cfg.d_conditioning == "none"
+        super().__init__(data_shape, 0 if blind else num_classes, cfg.pack)
         c, size = _check_shape(data_shape)
         n_down = _n_steps(size)
         widths = [cfg.ndf * min(2**i, MAX_WIDTH_MULT) for i in range(n_down)]
@@ -128,6 +136,8 @@ class DCGANDiscriminator(Discriminator):
         self.head = nn.Conv2d(widths[-1] + int(self.minibatch_std), 1, 4, 1, 0)
         project = self.conditional and not self.concat
         self.embed = nn.Embedding(num_classes, widths[-1]) if project else None
+        if num_classes and cfg.aux_weight > 0:
+            self.aux = nn.Conv2d(widths[-1], num_classes, 4, 1, 0)
         dcgan_init(self)
         if self.embed is not None:
             nn.init.normal_(self.embed.weight, 0.0, 0.02)

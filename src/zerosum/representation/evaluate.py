@@ -17,11 +17,13 @@ from typing import Any
 import numpy as np
 import torch
 
+from zerosum.data.labels import balanced_subset
 from zerosum.errors import ConfigError
 from zerosum.representation.features import GRID, check_run, extract, layer_shapes, load_split, value_range
 from zerosum.representation.supervised import EPOCHS, predict, train_baseline
-from zerosum.representation.svm import C_GRID, accuracy, balanced_subset, choose_and_fit, validation_split
+from zerosum.representation.svm import C_GRID, accuracy, choose_and_fit, validation_split
 from zerosum.run import Run, load_run, require_gan
+from zerosum.seedstats import summary
 
 log = logging.getLogger("zerosum")
 
@@ -48,12 +50,6 @@ def plan(labels: int | None, max_train: int | None, pool: int, seeds: int, k: in
     if max_train and max_train < pool:
         return max_train, 1, True
     return pool, 1, False
-
-
-def summary(values: list[float]) -> dict[str, Any]:
-    """Mean and sample standard deviation (0 for one seed) of per-seed accuracies."""
-    arr = np.asarray(values, dtype=float)
-    return {"mean": float(arr.mean()), "std": float(arr.std(ddof=1)) if len(arr) > 1 else 0.0, "per_seed": values}
 
 
 def confusion(truth: np.ndarray, guess: np.ndarray, k: int) -> np.ndarray:

@@ -1,11 +1,10 @@
-"""Labelled subsets and the regularised linear L2-SVM of the DCGAN paper's representation protocol.
+"""The validation split and the regularised linear L2-SVM of the DCGAN paper's representation protocol.
 
-A "1,000 labels" result depends on which 1,000 images were labelled, so subsets are class-balanced (N / K per
-class; a remainder goes to randomly chosen classes) and drawn with several seeds, each reproducible from its seed.
-The SVM's C is picked on a class-balanced validation part held out from the labelled set (never on the test split),
-then the SVM is refitted on all labelled images with that C. Features are standardised with statistics of the
-images the SVM is fitted on: D's layers differ in scale by orders of magnitude, and an L2 penalty on unscaled
-features would mostly silence the small ones.
+Labelled subsets are class-balanced and seeded (`data.labels.balanced_subset`). The SVM's C is picked on a
+class-balanced validation part held out from the labelled set (never on the test split), then the SVM is refitted
+on all labelled images with that C. Features are standardised with statistics of the images the SVM is fitted on:
+D's layers differ in scale by orders of magnitude, and an L2 penalty on unscaled features would mostly silence the
+small ones.
 """
 
 from __future__ import annotations
@@ -28,24 +27,6 @@ C_GRID = (1e-4, 1e-3, 1e-2, 1e-1, 1.0)  # log-spaced; see `choose_and_fit` for w
 VAL_FRACTION = 0.2
 MAX_ITER = 2000
 PATIENCE = 2  # C values in a row below the best before the ascent stops
-
-
-def balanced_subset(labels: np.ndarray, n: int, seed: int, num_classes: int | None = None) -> np.ndarray:
-    """Sorted indices of n images, n // K of each class plus one more for (n mod K) random classes."""
-    labels = np.asarray(labels)
-    k = int(num_classes or labels.max() + 1)
-    rng = np.random.default_rng(seed)
-    counts = np.full(k, n // k)
-    counts[rng.choice(k, n % k, replace=False)] += 1
-    picks = []
-    for c in range(k):
-        pool = np.flatnonzero(labels == c)
-        if len(pool) < counts[c]:
-            raise ConfigError(
-                f"--labels {n} needs {counts[c]} images of class {c} but the split has {len(pool)}; ask for fewer"
-            )
-        picks.append(rng.choice(pool, counts[c], replace=False))
-    return np.sort(np.concatenate(picks))
 
 
 def validation_split(labels: np.ndarray, seed: int, fraction: float = VAL_FRACTION) -> tuple[np.ndarray, np.ndarray]:

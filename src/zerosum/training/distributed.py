@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 import torch.distributed as dist
@@ -159,8 +160,10 @@ class _PairForward(nn.Module):
         super().__init__()
         self.D = D
 
-    def forward(self, real: Tensor, y_real, fake: Tensor, y_fake) -> tuple[Tensor, Tensor]:
-        return self.D(real, y_real), self.D(fake, y_fake)
+    def forward(self, real: Tensor, y_real, fake: Tensor, y_fake, classes: bool = False) -> tuple[Any, Any]:
+        """(real logits, fake logits); with `classes`, each is a (logits, auxiliary class logits) pair."""
+        judge = self.D.forward_with_classes if classes else self.D
+        return judge(real, y_real), judge(fake, y_fake)
 
 
 @dataclass

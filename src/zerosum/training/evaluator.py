@@ -24,7 +24,7 @@ from torch import nn
 from zerosum.atomic import atomic_write_bytes, atomic_write_text
 from zerosum.config import RunConfig
 from zerosum.errors import ConfigError, ZerosumError
-from zerosum.evaluation import check_metrics, measure, run_task
+from zerosum.evaluation import check_run_metrics, measure
 from zerosum.metrics import get_metric, parse_metric_list
 from zerosum.run import Run
 from zerosum.training import checkpoint
@@ -45,7 +45,7 @@ def check_eval_config(cfg: RunConfig) -> None:
             "(see `zerosum metrics`) or set eval.every=0"
         )
     try:
-        check_metrics(e.metrics, cfg.data.name, cfg.data_info.shape if cfg.data_info else None, run_task(cfg))
+        check_run_metrics(e.metrics, cfg)
     except ConfigError as err:
         raise ConfigError(f"eval.metrics: {err}") from None
     if e.best is not None and e.best not in e.metrics:

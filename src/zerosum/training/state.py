@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from zerosum.config import RunConfig
-from zerosum.errors import CheckpointError
+from zerosum.errors import CheckpointError, ConfigError
 from zerosum.models import build_models
 from zerosum.training import schedules
 from zerosum.training.distributed import SINGLE, Replicas, World, check_batch, convert_sync_bn, replicate
@@ -47,6 +47,7 @@ class TrainState:
     step: int = 0
     lr_scale: float = 1.0  # product of the divergence recoveries' lr factors; saved, so a resume keeps it
     recoveries: int = 0  # divergence recoveries so far in this run (train.divergence.max_recoveries caps it)
+    label_sampler: IndexSampler | None = None  # a semi-supervised run's labelled minibatches (data.labelled)
 
     @property
     def sampling_G(self) -> nn.Module:
@@ -68,6 +69,7 @@ class TrainState:
             "scaler_g": self.scaler_g.state_dict(),
             "lr_scale": self.lr_scale,
             "recoveries": self.recoveries,
+            **({"label_sampler": self.label_sampler.state_dict()} if self.label_sampler is not None else {}),
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -85,6 +87,10 @@ class TrainState:
             first = str(err).strip().splitlines()[0][:200]
             raise CheckpointError(f"the checkpoint does not match this run's models/optimisers: {first}") from None
         self.sampler.load_state_dict(state["sampler"])
+        if self.label_sampler is not None:
+            if "label_sampler" not in state:
+                raise CheckpointError("the checkpoint holds no labelled-batch sampler; it is not a semi-supervised run")
+            self.label_sampler.load_state_dict(state["label_sampler"])
         restore_rng(state["rng"], self.noise)
         self.fixed_z = state["fixed_z"]
         self.fixed_y = state["fixed_y"]
@@ -185,4 +191,14 @@ def build_state(
         scaler_g=grad_scaler(device, t.amp),
         replicas=replicate(G, D, world, device),
         world=world,
+        label_sampler=_label_sampler(cfg, world),
     )
+
+
+def _label_sampler(cfg: RunConfig, world: World) -> IndexSampler | None:
+    """The semi-supervised GAN's second stream of minibatches, over its `data.labelled` images."""
+    if cfg.model.arch != "ssgan":
+        return None
+    if world.size > 1:
+        raise ConfigError("model.arch=ssgan trains in one process; run it without torchrun")
+    return IndexSampler(cfg.data.labelled, seed=cfg.train.seed + 4)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import torch
 
 from zerosum.config import TrainConfig
-from zerosum.losses import GanLoss
+from zerosum.losses import GanLoss, auxiliary_classifier
 from zerosum.training import schedules
 from zerosum.training.fastpaths import autocast
 from zerosum.training.simultaneous import simultaneous_step
@@ -31,15 +31,31 @@ from zerosum.training.step_parts import (
 
 
 def train_step(
-    state: TrainState, data, loss: GanLoss, cfg: TrainConfig, device: torch.device, value_range, num_classes: int
+    state: TrainState,
+    data,
+    loss: GanLoss,
+    cfg: TrainConfig,
+    device: torch.device,
+    value_range,
+    num_classes: int,
+    aux_weight: float = 0.0,
 ) -> dict[str, float]:
-    """One iteration in the order `cfg.update` names; returns the numbers to log."""
-    step = simultaneous_step if cfg.update == "simultaneous" else alternating_step
-    return step(state, data, loss, cfg, device, value_range, num_classes)
+    """One iteration in the order `cfg.update` names; returns the numbers to log. `aux_weight` > 0 adds ACGAN's
+    auxiliary-classifier terms (alternating order only; the config refuses the other)."""
+    if cfg.update == "simultaneous":
+        return simultaneous_step(state, data, loss, cfg, device, value_range, num_classes)
+    return alternating_step(state, data, loss, cfg, device, value_range, num_classes, aux_weight)
 
 
 def alternating_step(
-    state: TrainState, data, loss: GanLoss, cfg: TrainConfig, device: torch.device, value_range, num_classes: int
+    state: TrainState,
+    data,
+    loss: GanLoss,
+    cfg: TrainConfig,
+    device: torch.device,
+    value_range,
+    num_classes: int,
+    aux_weight: float = 0.0,
 ) -> dict[str, float]:
     """Update D `cfg.d_steps` times and G once."""
     D, run = state.D, state.replicas
@@ -58,10 +74,18 @@ def alternating_step(
             with torch.set_grad_enabled(share):
                 fake = run.G(z, y_fake).contiguous(memory_format=fmt)
             seen_real, seen_fake = instance_noise(state, cfg, real), instance_noise(state, cfg, fake.detach())
-            real_logits, fake_logits = run.D_pair(seen_real, y_real, seen_fake, y_fake)
+            if aux_weight:
+                (real_logits, real_cls), (fake_logits, fake_cls) = run.D_pair(
+                    seen_real, y_real, seen_fake, y_fake, classes=True
+                )
+                aux_d = auxiliary_classifier(real_cls, y_real) + auxiliary_classifier(fake_cls, y_fake)
+            else:
+                real_logits, fake_logits = run.D_pair(seen_real, y_real, seen_fake, y_fake)
             real_logits, fake_logits = real_logits.float(), fake_logits.float()
             loss_d = loss.d(real_logits, fake_logits)
         objective = cfg.d_loss_scale * loss_d
+        if aux_weight:
+            objective = objective + aux_weight * aux_d
         if r1:
             objective = objective + r1_term(state, cfg, real_logits, real)
         state.opt_d.zero_grad(set_to_none=True)
@@ -73,8 +97,12 @@ def alternating_step(
     with autocast(device, cfg.amp):
         if not cfg.reuse_fake:
             fake = run.G(z, y_fake).contiguous(memory_format=fmt)
-        gen_logits = D(instance_noise(state, cfg, fake), y_fake).float()
-        loss_g = loss.g(gen_logits)
+        seen_gen = instance_noise(state, cfg, fake)
+        if aux_weight:
+            gen_logits, gen_cls = D.forward_with_classes(seen_gen, y_fake)
+            loss_g = loss.g(gen_logits.float()) + aux_weight * auxiliary_classifier(gen_cls, y_fake)
+        else:
+            loss_g = loss.g(D(seen_gen, y_fake).float())
     state.opt_g.zero_grad(set_to_none=True)
     backward_step(state.scaler_g, state.opt_g, loss_g)
     D.requires_grad_(True)

@@ -18,6 +18,7 @@ import torch
 from zerosum.atomic import is_disk_full
 from zerosum.config import RunConfig
 from zerosum.errors import CheckpointError
+from zerosum.fewlabels.step import semi_supervised_step
 from zerosum.losses import get_loss
 from zerosum.training import checkpoint, divergence
 from zerosum.training.evaluator import Evaluator
@@ -157,7 +158,10 @@ class Trainer:
         t = self.cfg.train
         if self.objective is not None:
             return translation_step(self.state, self.data, self.objective, t, self.device, self.value_range)
-        return train_step(self.state, self.data, self.loss, t, self.device, self.value_range, self.num_classes)
+        if self.cfg.model.arch == "ssgan":
+            return semi_supervised_step(self.state, self.data, self.loss, self.cfg, self.device, self.value_range)
+        aux = getattr(self.cfg.model, "aux_weight", 0.0)
+        return train_step(self.state, self.data, self.loss, t, self.device, self.value_range, self.num_classes, aux)
 
     def _recover(self, verdict: divergence.Verdict, book: Logbook | None) -> Path | None:
         """Roll back to the last good state and lower the learning rates; past the limit, roll back and stop.

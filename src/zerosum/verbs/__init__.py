@@ -11,7 +11,10 @@ import argparse
 import importlib
 import pkgutil
 
-ORDER = ("sample", "interpolate", "arithmetic", "forget", "features", "complete", "upscale", "translate", "export")
+ORDER = (
+    "sample", "interpolate", "arithmetic", "forget", "features", "complete", "upscale", "translate", "augment",
+    "classify", "export",
+)  # fmt: skip
 
 
 def add_output_args(p: argparse.ArgumentParser, verb: str, what: str = "PNG") -> None:

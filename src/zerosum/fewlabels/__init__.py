@@ -1,0 +1,2 @@
+"""Learning from few labels with a GAN (docs/few-labels.md): the semi-supervised GAN's training step, D as a
+classifier, and `zerosum augment` — a classifier trained on few labels with and without a conditional G's samples."""
