@@ -10,6 +10,7 @@ import json
 from zerosum.errors import ConfigError
 
 VERB = "augment"
+METHODS = ("labelled", "shifts", "cgan_subset", "cgan_all")  # fewlabels.augment.METHODS, without importing torch
 
 
 def _ints(text: str, flag: str) -> list[int]:
@@ -24,9 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dataset", default="mnist", help="mnist or fashion-mnist (default mnist)")
     p.add_argument("--labels", default="100,600,1000,6000", help="label budgets (default 100,600,1000,6000)")
     p.add_argument("--seeds", type=int, default=3, help="labelled subsets per budget, one per seed (default 3)")
-    p.add_argument(
-        "--methods", default="labelled,shifts,cgan_subset,cgan_all", help="any of labelled, shifts, cgan_subset, cgan_all"
-    )
+    p.add_argument("--methods", default=",".join(METHODS), help=f"any of {', '.join(METHODS)} (default all)")
     p.add_argument("--mix", type=float, default=1.0, help="generated images per labelled image in a batch (default 1)")
     p.add_argument("--cgan-all", help="a conditional run trained on every label (needed by cgan_all)")
     p.add_argument("--cgan-preset", default="cgan-mnist", help="preset of the cGANs trained on each subset")

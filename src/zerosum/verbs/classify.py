@@ -33,7 +33,8 @@ def _run(args: argparse.Namespace) -> int:
     record = {"run": str(run.path), "checkpoint": str(run.checkpoint), "split": args.split, **asdict(result)}
     atomic_write_text(out, json.dumps(record, indent=2) + "\n")
     worst = min(range(len(result.per_class)), key=result.per_class.__getitem__)
-    print(f"{run.config.data.name} {args.split}: accuracy {100 * result.accuracy:.2f}% "
-          f"({result.errors:,} errors in {result.n:,}); worst class {worst} at {100 * result.per_class[worst]:.1f}%")  # fmt: skip
+    share = f"{100 * result.accuracy:.2f}% ({result.errors:,} errors in {result.n:,})"
+    weakest = f"worst class {worst} at {100 * result.per_class[worst]:.1f}%"
+    print(f"{run.config.data.name} {args.split}: accuracy {share}; {weakest}")
     print(f"wrote {out}")
     return 0
