@@ -35,14 +35,16 @@ MIN_SECONDS = 8.0  # the extra steps of the long run last at least about this lo
 QUIET = ["train.tensorboard=false", "train.progress=false", "train.sample_every=100000", "train.ckpt_every=100000"]
 
 
-def _random_folder(root: Path, shape: tuple[int, int, int], n: int) -> Path:
-    """n random images of (C, H, W) as PNGs: a stand-in for a dataset of that shape."""
+def _random_folder(root: Path, shape: tuple[int, int, int], n: int, classes: int = 0) -> Path:
+    """n random images of (C, H, W) as PNGs: a stand-in for a dataset of that shape; with `classes`, spread over
+    that many class sub-folders (for presets that read labels)."""
     rng = np.random.default_rng(0)
     c, h, w = shape
-    root.mkdir(parents=True, exist_ok=True)
     for i in range(n):
+        folder = root / f"class{i % classes}" if classes else root
+        folder.mkdir(parents=True, exist_ok=True)
         arr = rng.integers(0, 256, (h, w) if c == 1 else (h, w, 3), dtype=np.uint8)
-        Image.fromarray(arr).save(root / f"{i:04d}.png")
+        Image.fromarray(arr).save(folder / f"{i:04d}.png")
     return root
 
 
@@ -52,7 +54,9 @@ def _data_overrides(name: str, work: Path) -> list[str]:
         return [f"data.limit={max(4 * cfg.train.batch_size, 512)}"] if cfg.data.name != "toy-1d" else []
     size = cfg.data.size or (32 if cfg.data.name == "cifar10" else 28)
     channels = cfg.data.channels or (1 if cfg.data.name in ("fashion-mnist", "olivetti-faces") else 3)
-    folder = _random_folder(work / name, (channels, size, size), 2 * cfg.train.batch_size)
+    labelled = cfg.data.labelled
+    n = max(2 * cfg.train.batch_size, 2 * (labelled or 0))
+    folder = _random_folder(work / name, (channels, size, size), n, classes=10 if cfg.model.needs_classes else 0)
     held_out = ["data.pairs.test_classes=[]"] if cfg.data.pairs is not None else []  # a random folder has no classes
     return [f"data.name={folder}", f"data.size={size}", f"data.channels={channels}", "data.split=all", *held_out]
 

@@ -54,3 +54,35 @@ def test_d_needs_classes():
 def test_configs_that_cannot_use_their_labels_are_refused(raw, message):
     with pytest.raises(ValidationError, match=message):
         RunConfig.model_validate(raw)
+
+
+def test_data_dependent_init_gives_unit_pre_activations():
+    _, d = build_models(CFG, (1, 28, 28), num_classes=10)
+    d.eval()  # no noise, so the check sees exactly what the init saw
+    x = torch.rand(256, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    d.init_from_data(x)
+    with torch.no_grad():
+        pre = d.linear_layers()[0](x.flatten(1))
+        logits = d.classify(x)
+    torch.testing.assert_close(pre.mean(0), torch.zeros(32), atol=1e-4, rtol=0)
+    torch.testing.assert_close(pre.std(0), torch.ones(32), atol=1e-3, rtol=0)
+    torch.testing.assert_close(logits.std(0), torch.ones(10), atol=1e-3, rtol=0)
+
+
+@pytest.mark.parametrize("shape", [(1, 28, 28), (3, 32, 32)])
+def test_conv_layout_classifies_images_and_inits_per_channel(shape):
+    cfg = SemiSupervisedConfig(layout="conv", d_widths=[8, 16, 16], ngf=8, nz=8, input_dropout=0.2)
+    g, d = build_models(cfg, shape, num_classes=10)
+    with torch.no_grad():
+        x = g(g.sample_z(6, generator=torch.Generator().manual_seed(0)))
+    assert x.shape == (6, *shape) and g.output_range == (-1.0, 1.0)
+    d.eval()
+    logits, features = d.forward_all(x)
+    assert logits.shape == (6, 10) and features.shape == (6, 16)
+    torch.testing.assert_close(d(x), torch.logsumexp(logits, dim=1))
+    real = torch.rand(64, *shape, generator=torch.Generator().manual_seed(1)) * 2 - 1
+    d.init_from_data(real)
+    with torch.no_grad():
+        pre = d.linear_layers()[0](real)
+    torch.testing.assert_close(pre.mean((0, 2, 3)), torch.zeros(8), atol=1e-4, rtol=0)
+    torch.testing.assert_close(pre.std((0, 2, 3)), torch.ones(8), atol=1e-3, rtol=0)

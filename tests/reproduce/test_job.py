@@ -91,3 +91,27 @@ def test_train_many_in_two_processes_trains_what_one_process_would(tmp_path):
     job.seconds.clear()
     job.train_many("ring-8", runs, workers=2)  # finished: reused, and the parent hears of it
     assert job.reused == ["seed0", "seed1"] and job.seconds == {}  # nothing trained, nothing timed
+
+
+def test_a_worker_stops_itself_when_its_parent_is_gone(monkeypatch):
+    """An orphaned training worker (its parent killed) gets SIGTERM, which the trainer answers by saving and
+    stopping, instead of training on into folders nobody reads."""
+    import os
+    import signal
+    import threading
+
+    from zerosum.reproduce import job as job_module
+
+    parents = iter([100, 100, 100, 1])  # the parent's PID, then init's once it is gone
+    monkeypatch.setattr(os, "getppid", lambda: next(parents, 1))
+    sent = threading.Event()
+    signals = []
+
+    def kill(pid, sig):
+        signals.append((pid, sig))
+        sent.set()
+
+    monkeypatch.setattr(os, "kill", kill)
+    job_module._stop_with_parent(poll_s=0.01)
+    assert sent.wait(5.0)
+    assert signals == [(os.getpid(), signal.SIGTERM)]

@@ -132,6 +132,16 @@ class SemiSupervisedConfig(GanBase):
     d_hidden: list[int] = Field(
         default_factory=lambda: [1000, 500, 250, 250, 250], description="D: weight-normed Linear → ReLU → noise"
     )
+    layout: Literal["mlp", "conv"] = Field(
+        "mlp",
+        description="the paper's MNIST MLPs, or its CIFAR-10 models: a conv D (d_widths, dropout) and a DCGAN G",
+    )
+    d_widths: list[int] = Field(
+        default_factory=lambda: [96, 192, 192], min_length=3, max_length=3, description="conv D's three widths"
+    )
+    d_dropout: float = Field(0.5, ge=0, lt=1, description="conv D: dropout after each strided layer")
+    input_dropout: float = Field(0.0, ge=0, lt=1, description="dropout on D's input (the paper's CIFAR D: 0.2)")
+    ngf: int = Field(64, ge=1, description="conv layout: the DCGAN G's width")
     input_noise: float = Field(0.3, ge=0, description="std of the Gaussian noise added to D's input while training")
     hidden_noise: float = Field(0.5, ge=0, description="std of the Gaussian noise after each hidden layer of D")
     unsup_weight: float = Field(

@@ -83,6 +83,12 @@ def sample_pool(run: Run, per_class: int = POOL_PER_CLASS, seed: int = 0) -> Poo
     return Pool(to_uint8(((images.images - lo) / (hi - lo)).clamp(0, 1)), labels)
 
 
+def subset_run(dataset: str, n: int, seed: int, cgan_overrides: Sequence[str] = ()) -> tuple[list[str], str]:
+    """(overrides, run name) of the cGAN that sees only the `n` labels drawn by `seed`."""
+    over = [f"data.name={dataset}", f"data.labelled={n}", f"data.label_seed={seed}", *cgan_overrides]
+    return over, f"cgan-{dataset}-{n}-seed{seed}"
+
+
 def default_trainer(out: Path, data_root: str | None) -> Trainer:
     """Train into out/NAME, or reuse a finished run there."""
 
@@ -109,8 +115,10 @@ def augment(
     out: str | os.PathLike = "runs/augment",
     trainer: Trainer | None = None,
     data_root: str | None = None,
+    subset_labels: Sequence[int] | None = None,
 ) -> dict[str, Any]:
-    """Run the experiment (see the module docstring) and return its JSON-able record."""
+    """Run the experiment (see the module docstring) and return its JSON-able record. `subset_labels` limits the
+    `cgan_subset` method (a cGAN trained per budget and seed) to those budgets; None: every budget."""
     check_request(dataset, labels, seeds, methods, mix)
     if "cgan_all" in methods and cgan_all is None:
         raise ConfigError("method cgan_all needs --cgan-all RUN: a conditional GAN trained on every label")
@@ -130,10 +138,10 @@ def augment(
             labelled = Pool(images[idx], targets[idx])
             for method in methods:
                 generated, run_dir = None, None
+                if method == "cgan_subset" and subset_labels is not None and n not in subset_labels:
+                    continue
                 if method == "cgan_subset":
-                    overrides = [f"data.name={dataset}", f"data.labelled={n}", f"data.label_seed={seed}",
-                                 *cgan_overrides]  # fmt: skip
-                    name = f"cgan-{dataset}-{n}-seed{seed}"
+                    overrides, name = subset_run(dataset, n, seed, cgan_overrides)
                     run_dir = train(cgan_preset, overrides, name)
                     generated = sample_pool(conditional_run(run_dir, dataset, "the few-label cGAN"))
                     sheets[name] = str(class_sheet(generated, out / f"classes-{name}.png"))
@@ -152,6 +160,7 @@ def augment(
         f"{n}/{m}": summary([r["accuracy"] for r in rows if r["labels"] == n and r["method"] == m])
         for n in labels
         for m in methods
+        if any(r["labels"] == n and r["method"] == m for r in rows)
     }
     return {
         "dataset": dataset,
@@ -173,7 +182,7 @@ def table_rows(record: dict[str, Any]) -> list[list[str]]:
     for n in record["labels"]:
         cells = [f"{n:,}"]
         for m in record["methods"]:
-            s = record["table"][f"{n}/{m}"]
-            cells.append(f"{100 * s['mean']:.2f} ± {100 * s['std']:.2f}")
+            s = record["table"].get(f"{n}/{m}")
+            cells.append(f"{100 * s['mean']:.2f} ± {100 * s['std']:.2f}" if s else "—")
         out.append(cells)
     return out

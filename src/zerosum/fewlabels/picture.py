@@ -28,12 +28,13 @@ def plot_augment(record: dict[str, Any], path: Path) -> Path:
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     budgets = record["labels"]
     for method in record["methods"]:
-        stats = [record["table"][f"{n}/{method}"] for n in budgets]
+        shown = [n for n in budgets if f"{n}/{method}" in record["table"]]  # cgan_subset may skip budgets
+        stats = [record["table"][f"{n}/{method}"] for n in shown]
         means = [100 * s["mean"] for s in stats]
         stds = [100 * s["std"] for s in stats]
         colour = COLOURS.get(method)
-        ax.errorbar(budgets, means, yerr=stds, capsize=4, marker="o", label=method, color=colour)
-        for n, s in zip(budgets, stats, strict=True):
+        ax.errorbar(shown, means, yerr=stds, capsize=4, marker="o", label=method, color=colour)
+        for n, s in zip(shown, stats, strict=True):
             dots = 100 * np.asarray(s["per_seed"], dtype=float)
             ax.scatter(np.full(len(dots), n), dots, s=8, color=colour, alpha=0.5)
     ax.set_xscale("log")

@@ -21,12 +21,10 @@ from torch import Tensor
 
 from zerosum.errors import ConfigError
 from zerosum.metrics import classifier as clf
-from zerosum.progress import progress
 
 STEPS = 2000
 BATCH = 64
 SHIFT = 2
-LR = 2e-3
 
 
 @dataclass(frozen=True)
@@ -87,31 +85,24 @@ def train_few_label_classifier(
         raise ConfigError(f"--mix {mix}: generated images per labelled image must be positive")
     n_gen = 0 if generated is None else min(batch - 1, max(1, round(batch * mix / (1 + mix))))
     n_lab = batch - n_gen
-    with torch.random.fork_rng(devices=[]), progress(steps, desc, unit="step") as bar:
-        torch.manual_seed(seed)
-        model = clf.LeNet().to(memory_format=torch.channels_last)
-        opt = torch.optim.Adam(model.parameters(), lr=LR)
-        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0 - s / steps)
-        gen = torch.Generator().manual_seed(seed)
-        lab_stream = _Stream(len(labelled.images), gen)
-        gen_stream = _Stream(len(generated.images), gen) if generated is not None else None
-        model.train()
-        for _ in range(steps):
-            idx = lab_stream.take(n_lab)
-            x, y = labelled.images[idx].float().div_(255), labelled.labels[idx]
-            if shifts:
-                x = random_shifts(x, SHIFT, gen)
-            if gen_stream is not None:
-                g = gen_stream.take(n_gen)
-                x = torch.cat([x, generated.images[g].float().div_(255)])
-                y = torch.cat([y, generated.labels[g]])
-            loss = F.cross_entropy(model(x), y)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            bar.update()
-    return model.eval()
+    streams: list[_Stream] = []
+
+    def batches(step: int, gen: torch.Generator) -> tuple[Tensor, Tensor]:
+        if not streams:  # made from the recipe's seeded generator, at its first draw
+            streams.append(_Stream(len(labelled.images), gen))
+            if generated is not None:
+                streams.append(_Stream(len(generated.images), gen))
+        idx = streams[0].take(n_lab)
+        x, y = labelled.images[idx].float().div_(255), labelled.labels[idx]
+        if shifts:
+            x = random_shifts(x, SHIFT, gen)
+        if generated is not None:
+            g = streams[1].take(n_gen)
+            x = torch.cat([x, generated.images[g].float().div_(255)])
+            y = torch.cat([y, generated.labels[g]])
+        return x, y
+
+    return clf.fit_lenet(batches, steps, seed, desc)
 
 
 def accuracy_on(model: clf.LeNet, test: Pool) -> tuple[float, list[float]]:

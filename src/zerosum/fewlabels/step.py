@@ -37,6 +37,8 @@ def semi_supervised_step(
 
     real, _, z, _ = draw(state, data, t.batch_size, device, value_range, 0)
     x_lab, y_lab = labelled_batch(state, data, t.batch_size, device, value_range)
+    if state.step == 0:  # weight norm's data-dependent init, on the first unlabelled minibatch (once: resume is later)
+        D.init_from_data(real)
     D.requires_grad_(True)
     with autocast(device, t.amp):
         with torch.no_grad():

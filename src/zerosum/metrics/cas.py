@@ -56,3 +56,25 @@ def cas_lenet(ctx: EvalContext) -> dict[str, Any]:
 
 cas_mnist = cas_lenet
 cas_fashion = cas_lenet
+
+
+def cas_cifar10(ctx: EvalContext) -> dict[str, Any]:
+    """CAS on CIFAR-10: the small ResNet recipe (cifar_classifier.py) trained on one sample per training label,
+    tested on the real test split; GAN-test is the real-trained ResNet's accuracy on 10,000 samples."""
+    from zerosum.metrics import cifar_classifier as rc
+
+    train_labels = rc.load_cifar("train")[1]
+    fake = to_uint8(ctx.samples_of(train_labels, ("train-labels", ctx.dataset)))
+    model = rc.train_cifar_classifier(fake, train_labels, desc=f"training the ResNet on {len(fake):,} samples (CAS)")
+    test_images, test_labels = rc.load_cifar("test")
+    real = rc.get_cifar_classifier()
+    labels = ctx.sample_labels(10_000)
+    samples = to_uint8(ctx.samples(len(labels)))
+    return {
+        "value": rc.accuracy(model, test_images, test_labels),
+        "real": real.test_accuracy,
+        "gan_test": rc.accuracy(real, samples, labels),
+        "n_train": len(fake),
+        "n_test": len(test_labels),
+        "classifier": f"ResNet {'/'.join(map(str, rc.WIDTHS))}, {rc.EPOCHS} epochs of SGD (cifar_classifier.py)",
+    }

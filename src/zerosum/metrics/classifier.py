@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +73,31 @@ def load_split(dataset: str, split: str) -> tuple[Tensor, Tensor]:
     return data.images, data.labels
 
 
+Batches = Callable[[int, torch.Generator], tuple[Tensor, Tensor]]  # (step, generator) → images in [0, 1], labels
+
+
+def fit_lenet(batches: Batches, steps: int, seed: int = SEED, desc: str = "training LeNet") -> LeNet:
+    """The LeNet recipe: Adam 2e-3 decaying linearly to 0 over `steps`, on the minibatches `batches` draws with the
+    seeded generator it is given; bit-identical for equal batches, seed and thread count. Shows progress under
+    `desc` (a first-use training takes minutes); a few-second one stays silent."""
+    with torch.random.fork_rng(devices=[]), progress(steps, desc, unit="step") as bar:
+        torch.manual_seed(seed)
+        model = LeNet().to(memory_format=torch.channels_last)
+        opt = torch.optim.Adam(model.parameters(), lr=2e-3)
+        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0 - s / steps)
+        gen = torch.Generator().manual_seed(seed)
+        model.train()
+        for step in range(steps):
+            x, y = batches(step, gen)
+            loss = F.cross_entropy(model(x), y)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            bar.update()
+    return model.eval()
+
+
 def train_classifier(
     images: Tensor,
     labels: Tensor,
@@ -80,31 +106,17 @@ def train_classifier(
     seed: int = SEED,
     desc: str = "training LeNet",
 ) -> LeNet:
-    """Train LeNet with Adam and a linear-decay schedule; bit-identical for equal inputs and thread count.
+    """`fit_lenet` on uint8 images in seeded epoch permutations, the ragged last batch of each epoch dropped."""
+    per_epoch = max(1, len(images) // batch_size)  # equal-sized steps
+    order = [torch.empty(0, dtype=torch.long)]
 
-    Shows progress under `desc` (a first-use training takes minutes); a few-second one stays silent.
-    """
-    with torch.random.fork_rng(devices=[]), progress(steps, desc, unit="step") as bar:
-        torch.manual_seed(seed)
-        model = LeNet().to(memory_format=torch.channels_last)
-        opt = torch.optim.Adam(model.parameters(), lr=2e-3)
-        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0 - s / steps)
-        gen = torch.Generator().manual_seed(seed)
-        per_epoch = max(1, len(images) // batch_size)  # drop the ragged last batch: equal-sized steps
-        order = torch.empty(0, dtype=torch.long)
-        model.train()
-        for step in range(steps):
-            if step % per_epoch == 0:
-                order = torch.randperm(len(images), generator=gen)
-            idx = order[(step % per_epoch) * batch_size :][:batch_size]
-            x = images[idx].float().div_(255)
-            loss = F.cross_entropy(model(x), labels[idx])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            bar.update()
-    return model.eval()
+    def batches(step: int, gen: torch.Generator) -> tuple[Tensor, Tensor]:
+        if step % per_epoch == 0:
+            order[0] = torch.randperm(len(images), generator=gen)
+        idx = order[0][(step % per_epoch) * batch_size :][:batch_size]
+        return images[idx].float().div_(255), labels[idx]
+
+    return fit_lenet(batches, steps, seed, desc)
 
 
 # What "auto" runs LeNet with on a CPU: ONNX Runtime is ~4× eager torch and compiles in < 0.1 s; OpenVINO is as
@@ -193,7 +205,7 @@ def accuracy(model: LeNet, images: Tensor, labels: Tensor) -> float:
     return (classify(model, images, backend="torch").argmax(1) == labels).float().mean().item()
 
 
-def _save_atomic(obj: dict, path: Path) -> None:
+def save_atomic(obj: dict, path: Path) -> None:
     atomic_write_bytes(path, lambda f: torch.save(obj, f))
 
 
@@ -221,5 +233,5 @@ def get_classifier(dataset: str = "mnist", device: str | torch.device = "cpu") -
     test_images, test_labels = load_split(dataset, "test")
     model.test_accuracy = accuracy(model, test_images, test_labels)
     blob = {"state_dict": model.state_dict(), "test_accuracy": model.test_accuracy, "version": VERSION}
-    _save_atomic({**blob, "dataset": dataset}, path)
+    save_atomic({**blob, "dataset": dataset}, path)
     return model.to(device)

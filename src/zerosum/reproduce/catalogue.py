@@ -252,3 +252,32 @@ declare(
         "paper": {"steps": 20000, "overrides": ["model.ngf=64", "model.ndf=64"], "workers": 2},
     },
 )
+# Few labels (few_labels.py). Both experiments train the all-labels cGANs with the same steps and overrides, so
+# `few-labels` reuses the runs `cgan-conditioning` finished. fast: half-width cGANs of 3,000 steps, two at a time;
+# paper: the DCGAN paper's widths and batch for 20,000 steps.
+CGAN_FAST = {"steps": 3000, "overrides": [], "workers": 2}
+CGAN_PAPER = {"steps": 20000, "overrides": ["model.ngf=64", "model.ndf=64", "train.batch_size=128"], "workers": 2}
+declare(
+    "cgan-conditioning",
+    LazyFunction("zerosum.reproduce.few_labels:conditioning"),
+    title="a conditional DCGAN that conditions: GAN-test, per-class diversity and CAS on MNIST and Fashion-MNIST",
+    source="de Vries et al. 2017 / Miyato & Koyama 2018 (conditional BatchNorm, projection D), Odena et al. 2017 "
+    "(ACGAN), Shmelkov et al. 2018 (GAN-test), Ravuri & Vinyals 2019 (CAS)",
+    budgets={"fast": CGAN_FAST, "paper": CGAN_PAPER},
+)
+declare(
+    "few-labels",
+    LazyFunction("zerosum.reproduce.few_labels:few_labels"),
+    title="few labels: a classifier with classic augmentation or a cGAN's samples; the semi-supervised GAN",
+    source="Salimans et al. 2016 (semi-supervised GAN, feature matching); Ravuri & Vinyals 2019 (augmentation)",
+    budgets={
+        "fast": {**CGAN_FAST, "labels": [100, 1000], "seeds": 3, "subset_labels": [100], "cgan_steps": 1500,
+                 "cgan_overrides": [], "classifier_steps": 500, "mix": 1.0,
+                 "methods": ["labelled", "shifts", "cgan_subset", "cgan_all"],
+                 "ssgan_steps": 5000, "ssgan_seeds": 1, "ssgan_labels": 100},
+        "paper": {**CGAN_PAPER, "labels": [100, 600, 1000, 6000], "seeds": 3, "subset_labels": [100, 600, 1000, 6000],
+                  "cgan_steps": 10000, "cgan_overrides": ["model.ngf=64", "model.ndf=64"], "classifier_steps": 2000,
+                  "mix": 1.0, "methods": ["labelled", "shifts", "cgan_subset", "cgan_all"],
+                  "ssgan_steps": 180000, "ssgan_seeds": 3, "ssgan_labels": 100},
+    },
+)  # fmt: skip

@@ -11,6 +11,8 @@ import json
 import logging
 import multiprocessing
 import os
+import signal
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -95,11 +97,15 @@ class Job:
         seeds in the time of one. Each run is the same as when trained alone (threads are bookkeeping, and every
         run draws from its own seeded generators), and resume and reuse work per run as in `train`.
         """
+        return self.train_all([(preset, overrides, name) for overrides, name in runs], workers)
+
+    def train_all(self, runs: list[tuple[str, list[str], str]], workers: int = 1) -> list[Path]:
+        """`train_many` for runs of different presets: (preset, overrides, name) each."""
         if workers <= 1 or len(runs) <= 1:
-            return [self.train(preset, overrides, name) for overrides, name in runs]
+            return [self.train(preset, overrides, name) for preset, overrides, name in runs]
         threads = max(1, (os.cpu_count() or 1) // workers)
         worker = replace(self, reused=[], seconds={}, figures=[])
-        tasks = [(worker, preset, [*overrides, f"train.threads={threads}"], name) for overrides, name in runs]
+        tasks = [(worker, preset, [*overrides, f"train.threads={threads}"], name) for preset, overrides, name in runs]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             done = list(pool.map(_train_in_worker, tasks))
         for _, reused, seconds in done:
@@ -164,12 +170,26 @@ def _latest_step(run_dir: Path) -> int:
 def _train_in_worker(task: tuple[Job, str, list[str], str]) -> tuple[Path, list[str], dict[str, float]]:
     """One run of `Job.train_many` in a worker process: its path, what it reused and how long it trained."""
     job, preset, overrides, name = task
+    _stop_with_parent()
     if not log.handlers:  # a spawned process starts without the CLI's handler: its lines go to stderr as well
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("zerosum: %(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
     return job.train(preset, overrides, name), job.reused, job.seconds
+
+
+def _stop_with_parent(poll_s: float = 2.0) -> None:
+    """SIGTERM this worker when the process that started it is gone (killed before it could shut its pool down):
+    the trainer then saves and stops as on Ctrl-C, instead of training on, orphaned, into folders nobody reads."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_s)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="zerosum-parent-watch", daemon=True).start()
 
 
 def _finished(result: api.TrainResult) -> Path:

@@ -32,12 +32,17 @@ def cpu_has_bf16() -> bool:
         return False
 
 
+def fully_connected(model: ModelConfig) -> bool:
+    """Whether the models are MLPs (no convolutions for bf16 or NHWC to speed up)."""
+    return model.arch == "mlp" or (model.arch == "ssgan" and model.layout == "mlp")
+
+
 def _choose_amp(model: ModelConfig, image: bool, device: torch.device) -> tuple[str, str]:
     if device.type == "cuda":
         if torch.cuda.is_bf16_supported():
             return "bf16", "this GPU computes in bf16"
         return "fp16", "this GPU lacks bf16; fp16 with a gradient scaler"
-    if not (image and model.arch != "mlp"):
+    if not image or fully_connected(model):
         return "off", "small MLPs gain nothing from bf16"
     if cpu_has_bf16():
         return "bf16", "this CPU has native bf16 (oneDNN)"
@@ -45,7 +50,7 @@ def _choose_amp(model: ModelConfig, image: bool, device: torch.device) -> tuple[
 
 
 def _choose_channels_last(model: ModelConfig, image: bool) -> tuple[bool, str]:
-    if image and model.arch != "mlp":
+    if image and not fully_connected(model):
         return True, "convolutional model"
     return False, "no convolutions"
 
