@@ -26,8 +26,9 @@ def test_resnet_maps_images_to_class_logits():
 
 
 @pytest.fixture
-def small_cifar(monkeypatch, data_root):
+def small_cifar(monkeypatch, data_root, tmp_path):
     """CIFAR-10 cut to 512 training and 500 test images, one epoch: plumbing, not accuracy."""
+    monkeypatch.setenv("ZEROSUM_CACHE", str(tmp_path))  # never cache this weak ResNet where other tests look
     images, labels = {}, {}
     for split, n in (("train", 512), ("test", 500)):
         data = rc.load_dataset(DataConfig(name="cifar10", split=split, limit=n))

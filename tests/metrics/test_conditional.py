@@ -91,3 +91,31 @@ def test_conditional_protocols_refuse_unconditional_runs():
     ctx = EvalContext(draw=lambda n, seed: torch.zeros(n, 1, 28, 28), data=DataConfig(name="mnist"))
     with pytest.raises(ConfigError, match="measures conditional runs"):
         conditional.conditioning_lenet(ctx)
+
+
+def test_a_conditional_runs_samples_are_drawn_for_the_requested_classes(tmp_path):
+    """What the conditional protocols read: `labelled_sampler` draws one sample per requested label, exactly the
+    samples `zerosum.sample` gives for those labels; `samples(n)` cycles over the classes as `sample_labels` says."""
+    import zerosum
+    from tests.conftest import TINY_DCGAN
+    from zerosum.evaluation import labelled_sampler, unit_sampler
+
+    over = [o for o in TINY_DCGAN if not o.startswith("data.size")]
+    zerosum.train("cgan-mnist", overrides=[*over, "train.steps=2"], out=tmp_path / "run")
+    run = zerosum.load_run(tmp_path / "run")
+    wanted = torch.tensor([3, 3, 7, 0, 9])
+    drawn = labelled_sampler(run)(wanted, 0)
+    direct = zerosum.sample(run, 5, seed=0, labels=wanted.tolist())
+    assert torch.equal(direct.y, wanted)
+    torch.testing.assert_close(drawn, ((direct.images + 1) / 2).clamp(0, 1))
+    ctx = EvalContext(draw=unit_sampler(run), data=DataConfig(name="mnist"), num_classes=10)
+    cycled = zerosum.sample(run, 12, seed=0)
+    assert torch.equal(cycled.y, ctx.sample_labels(12))
+
+
+def test_cas_on_an_unconditional_run_is_one_line_exit_2(tiny_run, capsys):
+    from zerosum.cli import main
+
+    assert main(["evaluate", str(tiny_run), "--metrics", "cas_mnist"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "needs a conditional run" in err and err.count("\n") == 0

@@ -20,6 +20,7 @@ from zerosum.config import DataConfig
 from zerosum.data import load_dataset
 from zerosum.data.sources import cache_dir
 from zerosum.metrics.classifier import save_atomic
+from zerosum.metrics.fitting import descend
 from zerosum.progress import progress
 
 log = logging.getLogger("zerosum.metrics")
@@ -97,11 +98,7 @@ def train_cifar_classifier(
             for b in range(per_epoch):
                 idx = order[b * BATCH : (b + 1) * BATCH]
                 x = augment(images[idx].float().div_(255), gen).contiguous(memory_format=torch.channels_last)
-                loss = F.cross_entropy(model(x), labels[idx])
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                opt.step()
-                sched.step()
+                descend(opt, sched, F.cross_entropy(model(x), labels[idx]))
                 bar.update()
     return model.eval()
 

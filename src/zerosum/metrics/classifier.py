@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from zerosum.data.sources import cache_dir
 from zerosum.errors import DataError
 from zerosum.metrics.backends import compile_network
 from zerosum.metrics.catalogue import LENET_DATASETS
-from zerosum.progress import progress
+from zerosum.metrics.fitting import Batches, fit_adam
 
 log = logging.getLogger("zerosum.metrics")
 
@@ -73,29 +72,10 @@ def load_split(dataset: str, split: str) -> tuple[Tensor, Tensor]:
     return data.images, data.labels
 
 
-Batches = Callable[[int, torch.Generator], tuple[Tensor, Tensor]]  # (step, generator) → images in [0, 1], labels
-
-
 def fit_lenet(batches: Batches, steps: int, seed: int = SEED, desc: str = "training LeNet") -> LeNet:
-    """The LeNet recipe: Adam 2e-3 decaying linearly to 0 over `steps`, on the minibatches `batches` draws with the
-    seeded generator it is given; bit-identical for equal batches, seed and thread count. Shows progress under
-    `desc` (a first-use training takes minutes); a few-second one stays silent."""
-    with torch.random.fork_rng(devices=[]), progress(steps, desc, unit="step") as bar:
-        torch.manual_seed(seed)
-        model = LeNet().to(memory_format=torch.channels_last)
-        opt = torch.optim.Adam(model.parameters(), lr=2e-3)
-        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0 - s / steps)
-        gen = torch.Generator().manual_seed(seed)
-        model.train()
-        for step in range(steps):
-            x, y = batches(step, gen)
-            loss = F.cross_entropy(model(x), y)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            bar.update()
-    return model.eval()
+    """The LeNet recipe (`fitting.fit_adam`: Adam 2e-3 decaying linearly to 0) on the minibatches `batches` draws
+    with the seeded generator it is given. Shows progress under `desc`; a few-second training stays silent."""
+    return fit_adam(lambda: LeNet().to(memory_format=torch.channels_last), batches, steps, seed, desc)
 
 
 def train_classifier(

@@ -14,15 +14,14 @@ import logging
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
 from zerosum.atomic import atomic_write_bytes
 from zerosum.config import DataConfig, Pix2PixConfig
 from zerosum.data import load_dataset
 from zerosum.data.sources import cache_dir
+from zerosum.metrics.fitting import fit_adam
 from zerosum.models.pix2pix import UNetGenerator
-from zerosum.progress import progress
 
 log = logging.getLogger("zerosum.metrics")
 
@@ -54,22 +53,15 @@ def _path(data: DataConfig, size: int) -> Path:
 
 def train_segmenter(images: Tensor, masks: Tensor, classes: int, steps: int) -> Segmenter:
     """Cross-entropy training on uint8 photos and their masks, bit-identical for equal inputs and thread count."""
-    with torch.random.fork_rng(devices=[]), progress(steps, "training the shapes segmenter", unit="step") as bar:
-        torch.manual_seed(SEED)
-        model = Segmenter(tuple(images.shape[1:]), classes)
-        opt = torch.optim.Adam(model.parameters(), lr=2e-3)
-        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0 - s / steps)
-        gen = torch.Generator().manual_seed(SEED)
-        model.train()
-        for _ in range(steps):
-            idx = torch.randint(len(images), (BATCH,), generator=gen)
-            loss = F.cross_entropy(model(images[idx].float() / 255), masks[idx].long())
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            bar.update()
-    return model.eval()
+
+    def batches(step: int, gen: torch.Generator) -> tuple[Tensor, Tensor]:
+        idx = torch.randint(len(images), (BATCH,), generator=gen)
+        return images[idx].float() / 255, masks[idx].long()
+
+    def make() -> Segmenter:
+        return Segmenter(tuple(images.shape[1:]), classes)
+
+    return fit_adam(make, batches, steps, SEED, "training the shapes segmenter")
 
 
 @torch.inference_mode()
