@@ -1,6 +1,6 @@
 """`zerosum augment`: what a conditional GAN's samples add to a classifier trained on few labels.
 
-For each label budget and seed, a class-balanced labelled subset of the training split (`data.labels`; the subset
+For each label budget and seed, a class-balanced labelled subset of the training split (`data/labels.py`: the subset
 `data.labelled` and `zerosum features` draw for the same count and seed) trains the LeNet recipe of `recipe.py`
 four ways, each tested once on the real test split:
 - `labelled`: the labelled images alone;
