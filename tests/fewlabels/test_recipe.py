@@ -7,7 +7,9 @@ import torch
 
 from zerosum.errors import ConfigError
 from zerosum.fewlabels import recipe
-from zerosum.fewlabels.recipe import Pool, random_shifts, train_few_label_classifier
+from zerosum.fewlabels.recipe import Pool, train_few_label_classifier
+from zerosum.metrics import fitting
+from zerosum.metrics.fitting import random_shifts
 
 
 def test_random_shifts_move_each_image_by_at_most_the_shift():
@@ -34,7 +36,7 @@ def test_minibatches_hold_mix_generated_images_per_labelled_one(monkeypatch):
         seen.append(len(y))
         return real_ce(logits, y)
 
-    monkeypatch.setattr(recipe.F, "cross_entropy", spy)
+    monkeypatch.setattr(fitting.F, "cross_entropy", spy)  # where the recipe computes its loss
     images = []
     original = recipe.clf.LeNet.forward
 

@@ -35,7 +35,6 @@ def small_cifar(monkeypatch, data_root, tmp_path):
         images[split], labels[split] = data.images, data.labels
     monkeypatch.setattr(rc, "load_cifar", lambda split: (images[split], labels[split]))
     monkeypatch.setattr(rc, "EPOCHS", 1)
-    monkeypatch.setattr(rc.train_cifar_classifier, "__defaults__", (1, rc.SEED, "training the ResNet"))
     return images, labels
 
 

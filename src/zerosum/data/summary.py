@@ -48,7 +48,7 @@ def data_summary(data) -> str:
     line = f"{len(data):,} images, {original} from {data.name}"
     if original != final:
         line += f" → {final}"
-    if data.num_classes and getattr(data, "labelled", None) is not None:
+    if data.num_classes and data.labelled is not None:
         return f"{line}, {data.num_classes} classes, {len(data.labelled):,} of them labelled (data.labelled)"
     if data.num_classes:
         return f"{line}, {data.num_classes} classes"

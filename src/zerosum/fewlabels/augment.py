@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from torch import Tensor
 
 from zerosum import api
 from zerosum.data.labels import balanced_subset
 from zerosum.errors import ConfigError
+from zerosum.fewlabels import METHODS
 from zerosum.fewlabels.picture import class_sheet
 from zerosum.fewlabels.recipe import STEPS, Pool, accuracy_on, train_few_label_classifier
 from zerosum.metrics import classifier as clf
@@ -36,7 +38,6 @@ from zerosum.seedstats import summary
 
 log = logging.getLogger("zerosum")
 
-METHODS = ("labelled", "shifts", "cgan_subset", "cgan_all")
 LABEL_BUDGETS = (100, 600, 1000, 6000)
 CGAN_PRESET = "cgan-mnist"
 POOL_PER_CLASS = 1000  # generated images per class in each G's pool
@@ -44,10 +45,13 @@ POOL_PER_CLASS = 1000  # generated images per class in each G's pool
 Trainer = Callable[[str, list[str], str], Path]  # (preset, overrides, run name) → a finished run directory
 
 
-def check_request(dataset: str, labels: Sequence[int], seeds: int, methods: Sequence[str], mix: float) -> None:
-    """Everything `augment` is asked for, checked before any training (one-line ConfigErrors)."""
+def check_dataset(dataset: str) -> None:
     if dataset not in LENET_DATASETS:
         raise ConfigError(f"zerosum augment trains the LeNet recipe: use --dataset {' or '.join(LENET_DATASETS)}")
+
+
+def check_request(train_labels: Tensor, labels: Sequence[int], seeds: int, methods: Sequence[str], mix: float) -> None:
+    """Everything `augment` is asked for, checked before any training (one-line ConfigErrors)."""
     unknown = [m for m in methods if m not in METHODS]
     if unknown or not methods:
         raise ConfigError(f"--methods {','.join(unknown) or '(none)'}: choose from {', '.join(METHODS)}")
@@ -57,9 +61,8 @@ def check_request(dataset: str, labels: Sequence[int], seeds: int, methods: Sequ
         raise ConfigError(f"--mix {mix}: generated images per labelled image must be positive")
     if not labels:
         raise ConfigError("--labels: give at least one label budget, e.g. 100,1000")
-    train_labels = clf.load_split(dataset, "train")[1].numpy()
     for n in labels:
-        balanced_subset(train_labels, n, 0, 10)  # raises on a budget the split cannot fill
+        balanced_subset(train_labels.numpy(), n, 0, 10)  # raises on a budget the split cannot fill
 
 
 def conditional_run(run: Run | str | os.PathLike, dataset: str, who: str) -> Run:
@@ -119,13 +122,14 @@ def augment(
 ) -> dict[str, Any]:
     """Run the experiment (see the module docstring) and return its JSON-able record. `subset_labels` limits the
     `cgan_subset` method (a cGAN trained per budget and seed) to those budgets; None: every budget."""
-    check_request(dataset, labels, seeds, methods, mix)
+    check_dataset(dataset)
+    images, targets = clf.load_split(dataset, "train")
+    check_request(targets, labels, seeds, methods, mix)
     if "cgan_all" in methods and cgan_all is None:
         raise ConfigError("method cgan_all needs --cgan-all RUN: a conditional GAN trained on every label")
     ceiling = conditional_run(cgan_all, dataset, "--cgan-all") if "cgan_all" in methods else None
     out = Path(out)
     train = trainer or default_trainer(out, data_root)
-    images, targets = clf.load_split(dataset, "train")
     test = Pool(*clf.load_split(dataset, "test"))
     ceiling_pool = sample_pool(ceiling) if ceiling is not None else None
     sheets = {}

@@ -11,6 +11,7 @@ from torch import Tensor
 from zerosum.config import DataConfig
 from zerosum.data import load_dataset
 from zerosum.errors import ConfigError
+from zerosum.metrics.conditional import class_accuracies
 from zerosum.run import Run, as_run
 
 BATCH = 1000
@@ -52,6 +53,5 @@ def split_accuracy(
     data = load_dataset(DataConfig(name=run.config.data.name, root=run.config.data.root, split=split))
     predicted = class_logits(run, data.images).argmax(1)
     right = predicted == data.labels
-    k = run.D.classes
-    per_class = [right[data.labels == c].float().mean().item() for c in range(k)]
+    per_class = class_accuracies(predicted, data.labels, run.D.classes)
     return Accuracy(right.float().mean().item(), int((~right).sum()), len(right), per_class)

@@ -16,11 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 
 from zerosum.errors import ConfigError
 from zerosum.metrics import classifier as clf
+from zerosum.metrics.conditional import class_accuracies
+from zerosum.metrics.fitting import random_shifts
 
 STEPS = 2000
 BATCH = 64
@@ -37,17 +38,6 @@ class Pool:
     def __post_init__(self) -> None:
         if self.images.dtype != torch.uint8 or len(self.images) != len(self.labels) or not len(self.images):
             raise ValueError("a Pool needs a non-empty uint8 image tensor and one label per image")
-
-
-def random_shifts(x: Tensor, shift: int, gen: torch.Generator) -> Tensor:
-    """Each image of x (N×C×H×W) moved by its own integer offset in [−shift, shift]² (zeros fill the border)."""
-    n, _, h, w = x.shape
-    padded = F.pad(x, (shift, shift, shift, shift))
-    dy, dx = (torch.randint(0, 2 * shift + 1, (n,), generator=gen) for _ in range(2))
-    rows = (dy[:, None] + torch.arange(h)[None, :])[:, None, :, None].expand(n, x.shape[1], h, w + 2 * shift)
-    cropped = padded.gather(2, rows)
-    cols = (dx[:, None] + torch.arange(w)[None, :])[:, None, None, :].expand(n, x.shape[1], h, w)
-    return cropped.gather(3, cols)
 
 
 class _Stream:
@@ -108,6 +98,5 @@ def train_few_label_classifier(
 def accuracy_on(model: clf.LeNet, test: Pool) -> tuple[float, list[float]]:
     """(accuracy, per-class accuracies) on a real test split, by eager torch."""
     predicted = clf.classify(model, test.images, backend="torch").argmax(1)
-    right = predicted == test.labels
     k = int(test.labels.max()) + 1
-    return right.float().mean().item(), [right[test.labels == c].float().mean().item() for c in range(k)]
+    return (predicted == test.labels).float().mean().item(), class_accuracies(predicted, test.labels, k)

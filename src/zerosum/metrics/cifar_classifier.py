@@ -20,7 +20,7 @@ from zerosum.config import DataConfig
 from zerosum.data import load_dataset
 from zerosum.data.sources import cache_dir
 from zerosum.metrics.classifier import save_atomic
-from zerosum.metrics.fitting import descend
+from zerosum.metrics.fitting import descend, random_shifts
 from zerosum.progress import progress
 
 log = logging.getLogger("zerosum.metrics")
@@ -68,22 +68,19 @@ class SmallResNet(nn.Module):
 
 
 def augment(x: Tensor, gen: torch.Generator, pad: int = 4) -> Tensor:
-    """Random crops of zero-padded images and random mirroring, per image."""
-    n, _, h, w = x.shape
-    padded = F.pad(x, (pad, pad, pad, pad))
-    dy, dx = (torch.randint(0, 2 * pad + 1, (n,), generator=gen) for _ in range(2))
-    rows = (dy[:, None] + torch.arange(h))[:, None, :, None].expand(n, x.shape[1], h, w + 2 * pad)
-    cols = (dx[:, None] + torch.arange(w))[:, None, None, :].expand(n, x.shape[1], h, w)
-    out = padded.gather(2, rows).gather(3, cols)
-    flip = torch.rand(n, generator=gen) < 0.5
+    """Random crops of zero-padded images (`fitting.random_shifts`) and random mirroring, per image."""
+    out = random_shifts(x, pad, gen)
+    flip = torch.rand(len(x), generator=gen) < 0.5
     out[flip] = out[flip].flip(3)
     return out
 
 
 def train_cifar_classifier(
-    images: Tensor, labels: Tensor, epochs: int = EPOCHS, seed: int = SEED, desc: str = "training the ResNet"
+    images: Tensor, labels: Tensor, epochs: int | None = None, seed: int = SEED, desc: str = "training the ResNet"
 ) -> SmallResNet:
-    """The recipe of the module docstring on uint8 N×3×32×32 images; bit-identical for equal inputs and threads."""
+    """The recipe of the module docstring (`EPOCHS` unless `epochs` says) on uint8 N×3×32×32 images; bit-identical
+    for equal inputs and threads."""
+    epochs = EPOCHS if epochs is None else epochs
     per_epoch = max(1, len(images) // BATCH)
     steps = epochs * per_epoch
     with torch.random.fork_rng(devices=[]), progress(steps, desc, unit="step") as bar:

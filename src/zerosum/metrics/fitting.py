@@ -15,6 +15,17 @@ from zerosum.progress import progress
 Batches = Callable[[int, torch.Generator], tuple[Tensor, Tensor]]  # (step, generator) → inputs, targets
 
 
+def random_shifts(x: Tensor, shift: int, gen: torch.Generator) -> Tensor:
+    """Each image of x (N×C×H×W) moved by its own integer offset in [−shift, shift]², zeros filling the border: a
+    random crop of the zero-padded image, as CIFAR training pads and crops."""
+    n, _, h, w = x.shape
+    padded = F.pad(x, (shift, shift, shift, shift))
+    dy, dx = (torch.randint(0, 2 * shift + 1, (n,), generator=gen) for _ in range(2))
+    rows = (dy[:, None] + torch.arange(h)[None, :])[:, None, :, None].expand(n, x.shape[1], h, w + 2 * shift)
+    cols = (dx[:, None] + torch.arange(w)[None, :])[:, None, None, :].expand(n, x.shape[1], h, w)
+    return padded.gather(2, rows).gather(3, cols)
+
+
 def descend(opt: torch.optim.Optimizer, sched: torch.optim.lr_scheduler.LRScheduler, loss: Tensor) -> None:
     """One update: clear the gradients, backpropagate, step the optimiser and its schedule."""
     opt.zero_grad(set_to_none=True)

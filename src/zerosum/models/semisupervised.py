@@ -15,8 +15,8 @@ Weight normalisation (Salimans & Kingma 2016) in D is `NormedLinear`, as the rel
 keep the scale their data-dependent init gives them (`init_from_data`: scale and bias set so that the
 pre-activations on a first minibatch have zero mean and unit variance; the training step runs it once, on its first
 unlabelled minibatch), only the output layer trains its scale. G's output layer is torch's weight-norm
-parametrisation. In trials of 1,000–3,000 steps the fixed scales and the init changed test accuracy by under a
-point either way (85.5% against 85.3% at 2,000 steps).
+parametrisation. In trials of 1,000–3,000 steps the fixed scales moved test accuracy by a few points at most
+(82.1% against 78.8% at 1,000 steps, 85.5% against 85.3% at 2,000, 88.4% against 89.2% at 3,000).
 """
 
 from __future__ import annotations
@@ -144,8 +144,7 @@ class SemiSupervisedDiscriminator(Discriminator):
 
     def classify(self, x: Tensor) -> Tensor:
         """The K class logits (N×K); the "generated" class's logit is 0."""
-        h, _ = self._hidden(x, None)
-        return self.head(h)
+        return self.forward_all(x)[0]
 
     def _logit(self, h: Tensor, y: Tensor | None) -> Tensor:
         return gan_logit(self.head(h)).to(h.dtype)

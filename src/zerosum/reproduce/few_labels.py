@@ -26,6 +26,7 @@ from zerosum.sampling import sample, save_grid
 PRESET = "cgan-mnist"
 DATASETS = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST"}
 GOALS = {"mnist": 0.98, "fashion-mnist": 0.90}
+CAS = {"mnist": "cas_mnist", "fashion-mnist": "cas_fashion"}
 VARIANTS = {  # key: (overrides of cgan-mnist, what differs)
     "preset": ([], "class-conditional BatchNorm in G; one-hot label maps in D; ACGAN's auxiliary classifier (1.0)"),
     "no-aux": (["model.aux_weight=0"], "the same without the auxiliary classifier"),
@@ -56,7 +57,7 @@ def conditioning(job: Job) -> Outcome:
     keys = [*(f"preset-{d}" for d in DATASETS), *(k for k in VARIANTS if k != "preset")]
     runs = dict(zip(keys, runs, strict=True))
     scores = {key: job.evaluate(run, LENET) for key, run in runs.items()}
-    cas = {d: job.evaluate(runs[f"preset-{d}"], [f"cas_{'mnist' if d == 'mnist' else 'fashion'}"]) for d in DATASETS}
+    cas = {d: job.evaluate(runs[f"preset-{d}"], [CAS[d]])[CAS[d]] for d in DATASETS}
     rows = []
     for d, name in DATASETS.items():
         s = scores[f"preset-{d}"]
@@ -71,7 +72,7 @@ def conditioning(job: Job) -> Outcome:
         rows.append(Row(f"{name}: per-class Fréchet distance (LeNet), mean over classes", f"{fd['value']:.1f}",
                         note=f"real train vs test images of a class: {fd['details']['real']:.1f}; "
                              f"whole-set fd_lenet {s['fd_lenet']['value']:.1f}"))  # fmt: skip
-        c = next(iter(cas[d].values()))
+        c = cas[d]
         rows.append(Row(f"{name}: CAS (LeNet trained on samples, one per training label) / real data",
                         f"{100 * c['value']:.2f}% / {100 * c['details']['real']:.2f}%",
                         anchor="CIFAR-10 ResNet-56: real 92.58%, BigGAN 71.87%, cGAN (projection D) 76.35%",
@@ -132,10 +133,9 @@ def few_labels(job: Job) -> Outcome:
                               f"data.label_seed={s}"], f"ssgan-mnist-seed{s}")
              for s in range(p["ssgan_seeds"])]  # fmt: skip
     # the longest runs first, so that the short cGANs fill the other worker meanwhile
-    runs = job.train_all([*ssgan, features_run, *todo], workers)
-    trained = {name: run for (_, _, name), run in zip([*ssgan, features_run, *todo], runs, strict=True)}
-    ssgan_runs, features_dir, runs = runs[: len(ssgan)], runs[len(ssgan)], runs[len(ssgan) + 1 :]
-    ceiling = dict(zip(DATASETS, runs[: len(DATASETS)], strict=True))
+    runs = [*ssgan, features_run, *todo]
+    trained = {name: run for (_, _, name), run in zip(runs, job.train_all(runs, workers), strict=True)}
+    ceiling = {d: trained[all_labels_run(d)[1]] for d in DATASETS}
     records = {}
     for d in DATASETS:
         records[d] = augment(
@@ -147,8 +147,8 @@ def few_labels(job: Job) -> Outcome:
         plot_augment(records[d], job.figure(f"augment-{d}.png", f"{DATASETS[d]}: test accuracy against labels"))
         sheet = job.figure(f"classes-{d}.png", f"{DATASETS[d]}: samples of the all-labels cGAN, a row per class")
         shutil.copyfile(records[d]["class_sheets"]["cgan_all"], sheet)
-    errors = [split_accuracy(r) for r in ssgan_runs]
-    features = evaluate_features(features_dir, labels=p["ssgan_labels"], seeds=p["seeds"])
+    errors = [split_accuracy(trained[name]) for _, _, name in ssgan]
+    features = evaluate_features(trained[features_run[2]], labels=p["ssgan_labels"], seeds=p["seeds"])
     return Outcome(_few_label_rows(p, records, errors, features), job.figures, _few_label_text(p, records))
 
 

@@ -8,9 +8,9 @@ import argparse
 import json
 
 from zerosum.errors import ConfigError
+from zerosum.fewlabels import METHODS
 
 VERB = "augment"
-METHODS = ("labelled", "shifts", "cgan_subset", "cgan_all")  # fewlabels.augment.METHODS, without importing torch
 
 
 def _ints(text: str, flag: str) -> list[int]:
