@@ -152,6 +152,7 @@ class Run:
     step: int
     checkpoint: Path
     device: torch.device
+    D_ema: nn.Module | None = None  # a semi-supervised run's averaged D (`train.d_ema`)
 
     # models derived from the weights on first use and kept for the loaded run's life: the population-statistics
     # generator (`generator`), the calibrated discriminator of rejection sampling (`zerosum.rejection`)
@@ -168,6 +169,11 @@ class Run:
             with torch.inference_mode(False):  # the copy's weights stay ordinary tensors, usable with autograd
                 self.derived["generator"] = with_population_statistics(G)
         return self.derived["generator"]
+
+    @property
+    def classifier(self) -> nn.Module | None:
+        """The D that classifies: the averaged copy when training kept one (`train.d_ema`), else D."""
+        return self.D_ema if self.D_ema is not None else self.D
 
 
 def build_run_models(cfg: RunConfig) -> tuple[nn.Module, nn.Module]:
@@ -194,21 +200,24 @@ def load_run(path: str | Path, checkpoint_name: str = "latest", device: str | to
     ckpt_path, state = _load_checkpoint(path, checkpoint_name)
     check_checkpoint_matches(state, cfg, ckpt_path)
     G, D = build_run_models(cfg)
-    G_ema = None
+    G_ema = D_ema = None
     try:
         G.load_state_dict(state["G"])
         D.load_state_dict(state["D"])
         if state.get("G_ema") is not None:
             G_ema, _ = build_run_models(cfg)
             G_ema.load_state_dict(state["G_ema"])
+        if state.get("D_ema") is not None:
+            _, D_ema = build_run_models(cfg)
+            D_ema.load_state_dict(state["D_ema"])
     except (RuntimeError, KeyError) as err:
         first = str(err).strip().splitlines()[0][:200]
         raise CheckpointError(f"{ckpt_path} does not fit the run's architecture: {first}") from None
     device = torch.device(device)
-    models = [m.to(device).eval() for m in (G, D, G_ema) if m is not None]
+    models = [m.to(device).eval() for m in (G, D, G_ema, D_ema) if m is not None]
     for m in models:
         m.requires_grad_(False)
-    return Run(path, cfg, G.to(device), D.to(device), G_ema, int(state["step"]), ckpt_path, device)
+    return Run(path, cfg, G.to(device), D.to(device), G_ema, int(state["step"]), ckpt_path, device, D_ema)
 
 
 def require_gan(run: Run, verb: str) -> Run:

@@ -33,6 +33,29 @@ def test_classify_writes_accuracy_per_class(ssgan_run, tmp_path, capsys):
     assert split_accuracy(ssgan_run).errors == record["errors"]  # the Python function, the same number
 
 
+def test_the_averaged_d_classifies_when_the_run_kept_one(ssgan_run):
+    import torch
+
+    from zerosum.fewlabels.classify import class_logits
+
+    run = zerosum.load_run(ssgan_run)
+    assert run.config.train.d_ema > 0 and run.classifier is run.D_ema is not None
+    images = torch.randint(0, 256, (8, 1, 28, 28), dtype=torch.uint8)
+    x = images.float() / 255  # the preset's G draws in [0, 1]
+    assert torch.allclose(class_logits(run, images), run.D_ema.classify(x), atol=1e-5)
+    assert not torch.allclose(run.D_ema.classify(x), run.D.classify(x), atol=1e-4)  # an average, not a copy of D
+    plain = zerosum.load_run(ssgan_run)
+    plain.D_ema = None
+    assert torch.allclose(class_logits(plain, images), run.D.classify(x), atol=1e-5)
+
+
+def test_an_averaged_d_is_for_semi_supervised_runs_only():
+    from zerosum.config import resolve
+
+    with pytest.raises(zerosum.ConfigError, match="train.d_ema averages a classifying D"):
+        resolve("dcgan-mnist", ["train.d_ema=0.99"])
+
+
 def test_the_labelled_subset_is_the_seeded_class_balanced_one(ssgan_run):
     import torch
 

@@ -34,7 +34,7 @@ def _record(docs, name):
 
 def test_cgan_conditioning_then_few_labels_reusing_its_runs(tmp_path, quick_lenet):
     out, docs = tmp_path / "runs", tmp_path / "docs"
-    base = {"steps": 2, "overrides": TINY, "workers": 1}
+    base = {"steps": 2, "variant_steps": 2, "overrides": TINY, "workers": 1}
     reproduce("cgan-conditioning", "fast", params=base, out=out, docs=docs, force=True, quiet=True)
     rows = {r["metric"]: r for r in _record(docs, "cgan-conditioning")["rows"]}
     gan_test = rows["MNIST: samples read as their class by the LeNet (GAN-test), cgan-mnist"]

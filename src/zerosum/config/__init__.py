@@ -91,6 +91,8 @@ class RunConfig(Section):
         """`data.labelled` thins the labels of a model that reads them, and a semi-supervised GAN needs it."""
         if self.model.arch == "ssgan" and self.data.labelled is None:
             raise ValueError("model.arch=ssgan learns from a few labels: set data.labelled (e.g. 100)")
+        if self.train.d_ema > 0 and self.model.arch != "ssgan":
+            raise ValueError("train.d_ema averages a classifying D: it is for model.arch=ssgan; drop it")
         if self.data.labelled is not None and not self.model.needs_classes:
             raise ValueError(
                 "data.labelled keeps a few labels for a model that reads them: set model.conditional=true or "

@@ -148,9 +148,10 @@ class SemiSupervisedConfig(GanBase):
         0.5, ge=0, description="weight of the unlabelled real-vs-generated term beside the labelled cross-entropy"
     )
     feature_matching: Literal["l1", "l2", "off"] = Field(
-        "l1",
+        "l2",
         description="G's objective: the distance between the batch means of D's last hidden features on real and "
-        "generated images (l2 in the paper's text, l1 in its released MNIST code), or off: the usual GAN loss",
+        "generated images (l2 in the paper and its released MNIST code, l1 in its CIFAR-10 and SVHN code), or off: "
+        "the usual GAN loss",
     )
 
     @model_validator(mode="after")

@@ -122,6 +122,13 @@ class TrainConfig(Section):
         None, ge=0, lt=1, description="fraction of train.steps after which the lr falls linearly to 0; None = off"
     )
     ema: float = Field(0.0, ge=0, lt=1, description="decay of an EMA copy of G used for sampling; 0 = off")
+    d_ema: float = Field(
+        0.0,
+        ge=0,
+        lt=1,
+        description="decay of an EMA copy of D's weights that a semi-supervised run classifies with (the paper's "
+        "code tests an average of D's weights); 0 = off",
+    )
     reuse_fake: bool = Field(
         False, description="G-step reuses the last D-step's noise and G forward pass instead of fresh noise"
     )

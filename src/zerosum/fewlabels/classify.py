@@ -26,9 +26,10 @@ def require_classifier(run: Run, verb: str) -> Run:
 
 @torch.inference_mode()
 def class_logits(run: Run, images: Tensor) -> Tensor:
-    """D's K class logits (N×K) for uint8 images, in eval mode (no Gaussian noise), batched."""
+    """D's K class logits (N×K) for uint8 images, in eval mode (no Gaussian noise), batched; the averaged D when
+    the run kept one."""
     run = require_classifier(run, "classification")
-    D = run.D.eval()
+    D = run.classifier.eval()
     lo, hi = run.generator.output_range
     out = []
     for chunk in images.split(BATCH):
@@ -53,5 +54,5 @@ def split_accuracy(
     data = load_dataset(DataConfig(name=run.config.data.name, root=run.config.data.root, split=split))
     predicted = class_logits(run, data.images).argmax(1)
     right = predicted == data.labels
-    per_class = class_accuracies(predicted, data.labels, run.D.classes)
+    per_class = class_accuracies(predicted, data.labels, run.classifier.classes)
     return Accuracy(right.float().mean().item(), int((~right).sum()), len(right), per_class)

@@ -4,7 +4,9 @@ images, then a G-step by feature matching.
 The unlabelled minibatch is the run's usual one (every training image, labels unread); the labelled minibatch
 comes from its own seeded sampler over the `data.labelled` images (at most `train.batch_size` of them per step: the
 paper's 100 labels are all seen at every step). Both samplers, the noise generator and the global RNG (D's Gaussian
-noise) are in every checkpoint, so resume is exact as for the other families.
+noise) are in every checkpoint, so resume is exact as for the other families. With `train.d_ema` the step keeps an
+average of D's weights after each D update: the paper's code tests the classifier with averaged weights, which
+smooths the oscillation that the adversarial term keeps up in D.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import torch
 from zerosum.config import RunConfig
 from zerosum.losses import GanLoss, feature_matching, semi_supervised_d
 from zerosum.training import schedules
+from zerosum.training.ema import ema_decay, update_ema
 from zerosum.training.fastpaths import autocast
 from zerosum.training.state import TrainState
 from zerosum.training.step_parts import backward_step, draw, finish, noise
@@ -39,6 +42,8 @@ def semi_supervised_step(
     x_lab, y_lab = labelled_batch(state, data, t.batch_size, device, value_range)
     if state.step == 0:  # weight norm's data-dependent init, on the first unlabelled minibatch (once: resume is later)
         D.init_from_data(real)
+        if state.D_ema is not None:
+            state.D_ema.load_state_dict(D.state_dict())
     D.requires_grad_(True)
     with autocast(device, t.amp):
         with torch.no_grad():
@@ -48,6 +53,8 @@ def semi_supervised_step(
         supervised, unsupervised = semi_supervised_d(lab_logits, y_lab, real_logits, fake_logits, m.unsup_weight)
     state.opt_d.zero_grad(set_to_none=True)
     backward_step(state.scaler_d, state.opt_d, supervised + unsupervised)
+    if state.D_ema is not None:
+        update_ema(state.D_ema, D, ema_decay(t.d_ema, state.step))
 
     z, _ = noise(state, t.batch_size, device, 0)
     D.requires_grad_(False)

@@ -44,15 +44,17 @@ def all_labels_run(dataset: str) -> tuple[list[str], str]:
     return [f"data.name={dataset}"], f"cgan-{dataset}-all"
 
 
-def _over(p: dict[str, Any]) -> list[str]:
-    """The all-labels cGANs' overrides: both experiments' budgets name the same, so they share the runs."""
-    return [*p["overrides"], f"train.steps={p['steps']}"]
+def _over(p: dict[str, Any], steps: str = "steps") -> list[str]:
+    """The all-labels cGANs' overrides (`steps`), or the variants' (`variant_steps`): both experiments' budgets name
+    the same, so they share the runs."""
+    return [*p["overrides"], f"train.steps={p[steps]}"]
 
 
 def conditioning(job: Job) -> Outcome:
-    over = _over(job.params)
+    over, variant_over = _over(job.params), _over(job.params, "variant_steps")
     todo = [(PRESET, [*over, *all_labels_run(d)[0]], all_labels_run(d)[1]) for d in DATASETS]
-    todo += [(PRESET, [*over, *extra], f"cgan-mnist-{key}") for key, (extra, _) in VARIANTS.items() if key != "preset"]
+    variants = [(key, extra) for key, (extra, _) in VARIANTS.items() if key != "preset"]
+    todo += [(PRESET, [*variant_over, *extra], f"cgan-mnist-{key}") for key, extra in variants]
     runs = job.train_all(todo, int(job.params.get("workers", 1)))
     keys = [*(f"preset-{d}" for d in DATASETS), *(k for k in VARIANTS if k != "preset")]
     runs = dict(zip(keys, runs, strict=True))
@@ -102,8 +104,8 @@ def _conditioning_text(job: Job, scores: dict[str, Any]) -> str:
     old = scores["concat-g"]
     settings = ", ".join(f"`{o}`" for o in p["overrides"]) or "its settings"
     return (
-        f"Runs of {p['steps']:,} steps of the `cgan-mnist` preset ({settings}) "
-        "and of variants of its conditioning, each scored on 10,000 samples, 1,000 per class. GAN-test "
+        f"Runs of {p['steps']:,} steps of the `cgan-mnist` preset ({settings}) and of {p['variant_steps']:,} "
+        "steps of variants of its conditioning, each scored on 10,000 samples, 1,000 per class. GAN-test "
         "(`conditioning_lenet`) is the share the project's LeNet, trained on real images, reads as the class they "
         "were drawn for; the per-class Fréchet distance (`class_fd_lenet`) compares each class's samples with that "
         "class's test images, so a G that follows its labels but ignores z (every 3 alike) scores well on the first "
@@ -127,7 +129,7 @@ def few_labels(job: Job) -> Outcome:
             for seed in range(p["seeds"]):
                 over, name = subset_run(d, n, seed, cgan_over)
                 todo.append((PRESET, over, name))
-    features_run = ("cgan-mnist", [*_over(p), "model.conditional=false", "model.g_conditioning=concat",
+    features_run = ("cgan-mnist", [*_over(p, "variant_steps"), "model.conditional=false", "model.g_conditioning=concat",
                                    "model.aux_weight=0"], "dcgan-mnist-unconditional")  # fmt: skip
     ssgan = [("ssgan-mnist", [f"train.steps={p['ssgan_steps']}", f"data.labelled={p['ssgan_labels']}",
                               f"data.label_seed={s}"], f"ssgan-mnist-seed{s}")
@@ -175,7 +177,7 @@ def _few_label_rows(p: dict, records: dict, errors: list, features: dict) -> lis
                     anchor="Salimans et al. 2016: 0.93% ± 0.07 (93 errors in 10,000)", target="≤ 2% (fast)",
                     met=mean <= 2.0, note=f"{p['ssgan_steps']:,} steps; the paper's 300 epochs: 180,000"))  # fmt: skip
     notes = {
-        SVM: f"D of an unconditional cgan-mnist run ({p['steps']:,} steps), every block max-pooled to 4×4",
+        SVM: f"D of an unconditional cgan-mnist run ({p['variant_steps']:,} steps), every block max-pooled to 4×4",
         BASELINE: "D's architecture trained on the same labels, its epochs (≤ 30) chosen on a fifth of them: sized "
         "for 1,000 labels, a weak baseline at 100; the LeNet rows are the recipe for few",
     }

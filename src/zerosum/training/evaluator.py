@@ -135,7 +135,7 @@ class Evaluator:
         A protocol that fails with a user error (e.g. its reference data is missing) turns evaluation off for the
         rest of the run instead of ending hours of training; `zerosum evaluate` can measure the checkpoints later.
         """
-        run = Run(self.run_dir, self.cfg, state.sampling_G, state.D, None, state.step, None, self.device)
+        run = Run(self.run_dir, self.cfg, state.sampling_G, state.D, None, state.step, None, self.device, state.D_ema)
         try:
             with untouched_rng(), eval_mode(run.G):
                 records = measure(run, self.names, seed=self.cfg.eval.seed, checkpoint=None)

@@ -48,6 +48,7 @@ class TrainState:
     lr_scale: float = 1.0  # product of the divergence recoveries' lr factors; saved, so a resume keeps it
     recoveries: int = 0  # divergence recoveries so far in this run (train.divergence.max_recoveries caps it)
     label_sampler: IndexSampler | None = None  # a semi-supervised run's labelled minibatches (data.labelled)
+    D_ema: nn.Module | None = None  # a semi-supervised run's averaged D, the classifier it is tested with
 
     @property
     def sampling_G(self) -> nn.Module:
@@ -70,6 +71,7 @@ class TrainState:
             "lr_scale": self.lr_scale,
             "recoveries": self.recoveries,
             **({"label_sampler": self.label_sampler.state_dict()} if self.label_sampler is not None else {}),
+            **({"D_ema": self.D_ema.state_dict()} if self.D_ema is not None else {}),
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -78,6 +80,8 @@ class TrainState:
             self.D.load_state_dict(state["D"])
             if self.G_ema is not None:
                 self.G_ema.load_state_dict(state["G_ema"] if state.get("G_ema") is not None else state["G"])
+            if self.D_ema is not None:
+                self.D_ema.load_state_dict(state["D_ema"] if state.get("D_ema") is not None else state["D"])
             self.opt_g.load_state_dict(state["opt_g"])
             self.opt_d.load_state_dict(state["opt_d"])
             for name in ("scaler_d", "scaler_g"):
@@ -174,6 +178,7 @@ def build_state(
         n_preview = len(fixed_y)
     fixed_z = preview.cpu() if cfg.model.translates else G.sample_z(n_preview, generator=preview_noise)
     G_ema = make_ema(G) if t.ema > 0 else None
+    D_ema = make_ema(D) if t.d_ema > 0 else None
     if t.compile:  # in place, after the EMA copy: state_dict keys stay those of the plain modules
         G.compile()
         D.compile()
@@ -192,6 +197,7 @@ def build_state(
         replicas=replicate(G, D, world, device),
         world=world,
         label_sampler=_label_sampler(cfg, world),
+        D_ema=D_ema,
     )
 
 
