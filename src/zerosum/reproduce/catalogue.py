@@ -278,10 +278,11 @@ declare(
         "fast": {**CGAN_FAST, "labels": [100, 1000], "seeds": 3, "subset_labels": [100], "cgan_steps": 1500,
                  "cgan_overrides": [], "classifier_steps": 500, "mix": 1.0,
                  "methods": ["labelled", "shifts", "cgan_subset", "cgan_all"],
-                 "ssgan_steps": 5000, "ssgan_seeds": 1, "ssgan_labels": 100},
+                 "ssgan_steps": 5000, "ssgan_seeds": 1, "ssgan_labels": 100, "ssgan_target": 2.0},
         "paper": {**CGAN_PAPER, "labels": [100, 600, 1000, 6000], "seeds": 3, "subset_labels": [100, 600, 1000, 6000],
                   "cgan_steps": 10000, "cgan_overrides": ["model.ngf=64", "model.ndf=64"], "classifier_steps": 2000,
                   "mix": 1.0, "methods": ["labelled", "shifts", "cgan_subset", "cgan_all"],
-                  "ssgan_steps": 180000, "ssgan_seeds": 3, "ssgan_labels": 100},
+                  "ssgan_steps": 180000, "ssgan_seeds": 3, "ssgan_labels": 100, "ssgan_target": 1.0,
+                  "ssgan_cifar10_steps": 600000},
     },
 )  # fmt: skip
