@@ -275,7 +275,7 @@ declare(
     title="few labels: a classifier with classic augmentation or a cGAN's samples; the semi-supervised GAN",
     source="Salimans et al. 2016 (semi-supervised GAN, feature matching); Ravuri & Vinyals 2019 (augmentation)",
     budgets={
-        "fast": {**CGAN_FAST, "labels": [100, 1000], "seeds": 3, "subset_labels": [100], "cgan_steps": 1500,
+        "fast": {**CGAN_FAST, "labels": [100, 600, 1000, 6000], "seeds": 3, "subset_labels": [100], "cgan_steps": 1500,
                  "cgan_overrides": [], "classifier_steps": 500, "mix": 1.0,
                  "methods": ["labelled", "shifts", "cgan_subset", "cgan_all"],
                  "ssgan_steps": 5000, "ssgan_seeds": 1, "ssgan_labels": 100, "ssgan_target": 2.0},
