@@ -152,7 +152,8 @@ def few_labels(job: Job) -> Outcome:
         sheet = job.figure(f"classes-{d}.png", f"{DATASETS[d]}: samples of the all-labels cGAN, a row per class")
         shutil.copyfile(records[d]["class_sheets"]["cgan_all"], sheet)
     errors = {
-        d: [split_accuracy(trained[name]) for _, _, name in runs] for d, runs in (("mnist", ssgan), ("cifar10", cifar))
+        d: [split_accuracy(trained[name]) for _, _, name in group]
+        for d, group in (("mnist", ssgan), ("cifar10", cifar))
     }
     features = evaluate_features(trained[features_run[2]], labels=p["ssgan_labels"], seeds=p["seeds"])
     return Outcome(few_label_rows(p, records, errors, features), job.figures, _few_label_text(p, records))
