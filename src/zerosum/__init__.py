@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from zerosum.fewlabels.augment import augment
     from zerosum.fewlabels.classify import split_accuracy
     from zerosum.metrics import list_metrics
+    from zerosum.report import write_report
     from zerosum.run import Run, load_run
     from zerosum.sampling import Samples, sample
     from zerosum.translation.translate import translate, upscale
@@ -39,6 +40,7 @@ _LAZY = {
     "sample": "zerosum.sampling",
     "translate": "zerosum.translation.translate",
     "upscale": "zerosum.translation.translate",
+    "write_report": "zerosum.report",
 }
 
 __all__ = [
@@ -60,6 +62,7 @@ __all__ = [
     "train",
     "translate",
     "upscale",
+    "write_report",
 ]
 
 

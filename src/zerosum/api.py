@@ -86,7 +86,7 @@ def _fit_batch(cfg: RunConfig, n: int, world: distributed.World) -> None:
     t.batch_size = fitted
 
 
-def _fresh_state(cfg: RunConfig, data, device, world):
+def fresh_state(cfg: RunConfig, data, device, world):
     """Step 0 of a run: models initialised from the seed (G's output bias from the data's mean)."""
     pixel_mean = data.pixel_mean() if data.kind == "image" else None
     stats = (data.points.mean(0), data.points.std(0)) if data.kind == "points" else None
@@ -154,7 +154,7 @@ def train(
         if cfg.model.conditional and data.num_classes < 2:
             name = cfg.data.name
             raise ConfigError(f"model.conditional needs class labels but {name} has none; set model.conditional=false")
-        state = _fresh_state(cfg, data, device, world)
+        state = fresh_state(cfg, data, device, world)
         world.barrier()  # every rank has checked the folder before rank 0 creates it
         with _run_lock(out, world):
             if world.is_main:
@@ -218,7 +218,7 @@ def resume(
                     f"the data of {run_dir} has changed since training ({cfg.data.name}); restore it to resume"
                 )
             if loaded is None:  # stopped before its first checkpoint
-                state = _fresh_state(cfg, data, device, world)
+                state = fresh_state(cfg, data, device, world)
             else:
                 num_classes = data.num_classes if cfg.model.needs_classes else 0
                 state = build_state(

@@ -122,6 +122,8 @@ def _train(args: argparse.Namespace) -> int:
         return 128 + (result.signal or 2)  # the shell's convention for death by signal
     print(f"finished: {ran} in {result.seconds:.0f} s, step {result.step} of {result.total_steps} → {where}")
     print(f"samples: {where / 'samples.png'}   losses: {where / 'loss.png'}   checkpoint: {result.checkpoint}")
+    if (where / "report.html").is_file():
+        print(f"report: {where / 'report.html'} (opens offline in a browser; `zerosum serve` explores the run)")
     return 0
 
 

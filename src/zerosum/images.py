@@ -110,6 +110,25 @@ def load_image(path: str | os.PathLike, channels: int | None = None) -> torch.Te
     return to_channels(torch.from_numpy(arr.copy()).permute(2, 0, 1)[None], channels)[0].contiguous()
 
 
+def image_from_bytes(data: bytes, where: str, max_pixels: int, channels: int | None = None) -> torch.Tensor:
+    """An uploaded image's bytes as uint8 C×H×W, decoded by the datasets' reader (every decoder failure is one
+    DataError naming `where`); its size is read from the header and refused past `max_pixels` before any pixel is
+    decoded, so a small file that claims a huge image costs nothing."""
+    from zerosum.data.decode import decode
+    from zerosum.data.transforms import to_channels
+    from zerosum.errors import DataError
+
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            width, height = im.size
+    except Exception:
+        raise DataError(f"{where}: not an image that can be read (PNG, JPEG, GIF, BMP, WebP, TIFF)") from None
+    if width * height > max_pixels:
+        raise DataError(f"{where}: {width}×{height} is larger than {max_pixels:,} pixels; send a smaller image")
+    arr = decode(data, where)
+    return to_channels(torch.from_numpy(arr.copy()).permute(2, 0, 1)[None], channels)[0].contiguous()
+
+
 def save_gif(path: str | os.PathLike, frames: Sequence[np.ndarray | torch.Tensor], duration_ms: int = 100) -> Path:
     """An endlessly looping animated GIF from equally sized frames (arrays H×W(×C) or C×H×W tensors)."""
     if not frames:
@@ -120,4 +139,4 @@ def save_gif(path: str | os.PathLike, frames: Sequence[np.ndarray | torch.Tensor
     return _write_atomic(path, buf.getvalue())
 
 
-__all__ = ["load_image", "make_grid", "save_gif", "save_grid", "save_png", "to_uint8"]
+__all__ = ["image_from_bytes", "load_image", "make_grid", "save_gif", "save_grid", "save_png", "to_uint8"]

@@ -5,6 +5,8 @@
     .lock            held by the process training the run (zerosum.lock); absent when none is
     samples/         fixed-noise preview grids; samples.png and loss.png at the top are the newest
     metrics.jsonl    one JSON object per logged step
+    sessions.jsonl   one JSON object per training invocation: hardware, torch, threads, fast paths
+    report.html      the self-contained report written when training ends (zerosum report)
     tb/              TensorBoard events
 
 `load_run(path)` gives back the config and the models with weights; no verb reaches into training internals.

@@ -88,3 +88,14 @@ def test_search_shows_progress_per_adam_step(tiny_run, capsys, show_progress) ->
     prefix = "completing 1 image(s) (3 restarts each)"
     assert [line.split(",")[0] for line in lines] == [f"{prefix}: {k}/4 step" for k in range(1, 5)]
     assert "eta" in lines[0] and "done in" in lines[-1]
+
+
+def test_a_watcher_sees_the_best_restart_every_ten_steps(tiny_run) -> None:
+    run = zerosum.load_run(tiny_run)
+    target = run.generator(run.generator.sample_z(2, generator=torch.Generator().manual_seed(0)))
+    known = make_mask("center", target.shape[-1], 2)
+    seen = []
+    result = search_z(run.generator, run.D, target, known, steps=25, restarts=3,
+                      watch=lambda step, images: seen.append((step, tuple(images.shape))))  # fmt: skip
+    assert [s for s, _ in seen] == [0, 10, 20, 24] and {shape for _, shape in seen} == {tuple(target.shape)}
+    assert len(result.history) == 4

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from zerosum.completion.blend import BLENDS, blend, paste
 from zerosum.completion.optimise import SearchResult, search_progress, search_z
 from zerosum.completion.quality import hole_psnr, hole_ssim, mean_std
 from zerosum.errors import ConfigError, DataError
+from zerosum.progress import Progress
 from zerosum.run import Run
 
 METHODS = {
@@ -96,17 +98,38 @@ def dataset_images(run: Run, name: str, split: str = "test", n: int = 16, seed: 
     return data.images[ids], ids
 
 
-def file_images(run: Run, paths: Sequence[str | Path]) -> torch.Tensor:
-    """Image files as uint8 N×C×H×W at the run's channels and size (shorter side scaled, then center-cropped)."""
+def held_out_images(run: Run, n: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, str]:
+    """n images of the run's own dataset to complete: its test split where it has one (images G never saw), else
+    the split it trained on (a folder without train/ and test/, such as the Olivetti faces). Returns (images, ids,
+    split)."""
+    name = run.config.data.name
+    try:
+        return (*dataset_images(run, name, "test", n, seed), "test")
+    except (ConfigError, DataError):
+        split = run.config.data.split
+        if split == "test":
+            raise
+        return (*dataset_images(run, name, split, n, seed), split)
+
+
+def fit_image(run: Run, image: torch.Tensor) -> torch.Tensor:
+    """One uint8 C×H×W image (1 or 3 channels) at the run's channels and size (shorter side scaled, then
+    center-cropped), as the run's training images were prepared."""
     from zerosum.data.transforms import prepare
-    from zerosum.images import load_image
 
     c, size = int(run.config.data_info.shape[0]), int(run.config.data_info.shape[-1])
+    return prepare(image[None], c, size, run.config.data.resize)[0]
+
+
+def file_images(run: Run, paths: Sequence[str | Path]) -> torch.Tensor:
+    """Image files as uint8 N×C×H×W at the run's channels and size (`fit_image`)."""
+    from zerosum.images import load_image
+
     out = []
     for p in paths:
         if not Path(p).is_file():
             raise DataError(f"--images {p}: no such file")
-        out.append(prepare(load_image(p, c)[None], c, size, run.config.data.resize)[0])
+        out.append(fit_image(run, load_image(p)))
     return torch.stack(out)
 
 
@@ -117,9 +140,12 @@ def evaluate(
     settings: Settings | None = None,
     baselines: bool = True,
     log: Callable[[str], None] | None = None,
+    bar: Progress | None = None,
+    watch: Callable[[int, torch.Tensor], None] | None = None,
 ) -> Evaluation:
     """Complete uint8 `images` (N×C×H×W) whose `known` pixels (bool N×1×H×W) are given: zerosum, and with
-    `baselines` also mean fill and Telea; score each on the hole."""
+    `baselines` also mean fill and Telea; score each on the hole. `bar` counts the search's Adam steps (a bar of
+    its own when None) and `watch` sees the search as it goes (`search_z`)."""
     s = (settings or Settings()).check()
     vr = value_range(run)
     device = run.device
@@ -128,13 +154,14 @@ def evaluate(
     start = time.perf_counter()
     parts: list[SearchResult] = []
     starts = range(0, len(original), s.batch)
-    with search_progress(s.steps * len(starts), len(original), s.restarts) as bar:  # one bar over every batch
+    shown = nullcontext(bar) if bar is not None else search_progress(s.steps * len(starts), len(original), s.restarts)
+    with shown as bar:  # one bar over every batch
         for i in starts:
             parts.append(
                 search_z(
                     run.generator, run.D, original[i : i + s.batch], known[i : i + s.batch],
                     steps=s.steps, restarts=s.restarts, lam=s.lam, lr=s.lr, window=s.window, floor=s.floor,
-                    seed=s.seed + i, bar=bar,
+                    seed=s.seed + i, bar=bar, watch=watch,
                 )
             )  # fmt: skip
             if log:

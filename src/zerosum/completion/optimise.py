@@ -17,6 +17,7 @@ radius √nz for a normal prior, the cube [−1, 1]^nz for a uniform one), where
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
@@ -85,13 +86,15 @@ def search_z(
     floor: float = 0.0,
     seed: int = 0,
     bar: Progress | None = None,
+    watch: Callable[[int, torch.Tensor], None] | None = None,
 ) -> SearchResult:
     """Adam on z only (G and D in eval mode, their weights untouched) for `target` images (N×C×H×W in G's output
     range) with `known` pixels (bool N×1×H×W). Returns each image's best restart by the total loss.
 
     A conditional G gets labels cycling over the classes across restarts, so the restarts also search the class.
     Each Adam step advances `bar` by one (a caller searching several batches shares one); without it the search
-    shows its own, since one image's 500 steps × 8 restarts take over a minute on a CPU.
+    shows its own, since one image's 500 steps × 8 restarts take over a minute on a CPU. `watch(step, images)`, when
+    given, sees every 10th step's G(z) of each image's currently best restart (N×C×H×W), for a live view.
     """
     n = target.shape[0]
     device = target.device
@@ -118,7 +121,7 @@ def search_z(
     try:
         with torch.enable_grad():
             for step in range(steps):
-                _, ctx, perc = losses(z)
+                x, ctx, perc = losses(z)
                 total = ctx + lam * perc
                 (grad,) = torch.autograd.grad(total.sum(), z)
                 z.grad = grad
@@ -127,6 +130,9 @@ def search_z(
                     z.copy_(project(z, G.z_dist))
                 if step % 10 == 0 or step == steps - 1:
                     history.append(float(total.detach().mean()))
+                    if watch is not None:
+                        now = total.detach().view(n, restarts).argmin(dim=1) + torch.arange(n, device=device) * restarts
+                        watch(step, x.detach()[now])
                 shown.update()
         with torch.no_grad():
             x, ctx, perc = losses(z)

@@ -166,6 +166,7 @@ class TrainConfig(Section):
     grid_size: int = Field(64, ge=1)
     progress: bool = True
     tensorboard: bool = True
+    report: bool = Field(True, description="write RUN/report.html (zerosum report) when training ends")
     divergence: DivergenceConfig = Field(default_factory=DivergenceConfig)
 
     @field_validator("amp", mode="before")

@@ -47,6 +47,36 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+SESSIONS = "sessions.jsonl"
+
+
+def record_session(run_dir: Path, step: int, cfg, device, world_size: int) -> None:
+    """One line per training invocation in RUN/sessions.jsonl: where and how it ran (hardware, torch, threads, the
+    fast paths resolved for this machine), so a report can say which machine trained which steps."""
+    import platform
+    from datetime import datetime, timezone
+
+    import torch
+
+    from zerosum.runtime import describe_hardware
+
+    t = cfg.train
+    row = {
+        "step": step,
+        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "hardware": describe_hardware(device),
+        "device": str(device),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "processes": world_size,
+        "fast_paths": {"amp": t.amp, "channels_last": bool(t.channels_last), "reuse_fake": t.reuse_fake,
+                       "compile": t.compile},
+    }  # fmt: skip
+    with open(Path(run_dir) / SESSIONS, "a") as f:
+        f.write(json.dumps(row) + "\n")
+
+
 class Logbook:
     """Fans each step's numbers out to JSONL, TensorBoard and the terminal."""
 

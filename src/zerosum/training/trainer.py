@@ -22,7 +22,7 @@ from zerosum.fewlabels.step import semi_supervised_step
 from zerosum.losses import get_loss
 from zerosum.training import checkpoint, divergence
 from zerosum.training.evaluator import Evaluator
-from zerosum.training.logbook import Logbook, read_jsonl
+from zerosum.training.logbook import Logbook, read_jsonl, record_session
 from zerosum.training.preview import write_preview
 from zerosum.training.state import TrainState
 from zerosum.training.step import train_step
@@ -116,6 +116,8 @@ class Trainer:
         t0 = time.perf_counter()
         saved: Path | None = None
         try:
+            if main:
+                record_session(self.run_dir, start, self.cfg, self.device, world.size)
             with _StopFlag() as stop:
                 while self.state.step < t.steps and not world.any(stop.signum is not None):
                     tic = time.perf_counter()
@@ -131,6 +133,8 @@ class Trainer:
                     saved = self.save()
             if main and self.state.step > start:
                 write_summary_plots(self.run_dir, self.cfg)
+                if t.report:
+                    write_run_report(self.run_dir, book.message)
         except OSError as err:
             if not is_disk_full(err):
                 raise
@@ -219,3 +223,15 @@ def write_summary_plots(run_dir: Path, cfg: RunConfig) -> None:
 
     rows = [r for r in read_jsonl(run_dir / "metrics.jsonl") if "event" not in r]  # events carry no losses
     plot_losses(rows, run_dir / "loss.png", title=cfg.preset or "")
+
+
+def write_run_report(run_dir: Path, say) -> None:
+    """`train.report`: RUN/report.html at the end of training. A report that cannot be written costs a warning,
+    never the run: the checkpoint is already on disk."""
+    from zerosum.report import write_report
+
+    try:
+        write_report(run_dir)
+    except Exception as err:  # noqa: BLE001 - the training is done and saved; the report is a convenience
+        say(f"zerosum: warning: the report was not written ({type(err).__name__}: {err}); "
+            f"write it with `zerosum report {run_dir}`")  # fmt: skip

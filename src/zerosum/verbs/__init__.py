@@ -13,7 +13,7 @@ import pkgutil
 
 ORDER = (
     "sample", "interpolate", "arithmetic", "forget", "features", "complete", "upscale", "translate", "augment",
-    "classify", "export",
+    "classify", "export", "report", "serve",
 )  # fmt: skip
 
 
