@@ -118,6 +118,8 @@ def test_the_explorer_draws_a_grid_a_walk_and_an_arithmetic_result(driver, targe
     assert js(driver, "return document.querySelectorAll('#grid img.picked').length") == 2
     js(driver, "document.getElementById('walk').click()")
     wait_for(lambda: js(driver, "return document.querySelectorAll('#walk-strip img').length") == 10)
+    js(driver, "document.getElementById('clear-picks').click()")
+    assert js(driver, "return document.querySelectorAll('#grid img.picked, #tray img').length") == 0
     for group, cell in (("a", 2), ("b", 3), ("c", 4)):
         js(driver, f"document.querySelectorAll('#grid img')[{cell}].click()")
         js(driver, f"document.querySelector('[data-group={group}]').click()")
@@ -154,10 +156,12 @@ def test_completion_shows_its_progress_and_result(driver, target):
     wait_for(lambda: js(driver, "return document.body.dataset.ready"))
     js(driver, "document.getElementById('load-picks').click()")
     wait_for(lambda: js(driver, "return document.querySelectorAll('#picks img').length") == 12)
-    js(driver, "document.getElementById('half-mask').click(); document.getElementById('complete-steps').value = 60;"
-               "document.getElementById('complete').click();")  # fmt: skip
+    steps = 300 if os.environ.get("ZEROSUM_WEB_SHOTS") else 60  # the docs' picture: the page's default search
+    js(driver, "document.getElementById('half-mask').click()")
+    js(driver, f"document.getElementById('complete-steps').value = {steps}")
+    js(driver, "document.getElementById('complete').click()")
     wait_for(lambda: js(driver, "return document.querySelectorAll('#complete-result img').length") >= 5, timeout=120)
-    assert js(driver, "return document.getElementById('complete-progress').value") == 60
+    assert js(driver, "return document.getElementById('complete-progress').value") == steps
     assert js(driver, "return document.getElementById('complete-preview').src.startsWith('data:image/png')")
     assert console_errors(driver) == []
     shot(driver, "completion", "completion")
