@@ -60,7 +60,7 @@ def _validation_line(err: RequestValidationError) -> str:
 
 def create_app(runs_dir: str | Path) -> FastAPI:
     """The server's application over the runs under `runs_dir`."""
-    from zerosum.web import explorer, lab
+    from zerosum.web import completion, explorer, lab, translation
 
     app = FastAPI(title="zerosum", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.zerosum = ServerState(RunsRoot.at(runs_dir))
@@ -110,8 +110,8 @@ def create_app(runs_dir: str | Path) -> FastAPI:
         root = request.app.state.zerosum.root
         return Response(root.file(root.name_of(root.run(run)), "samples.png").read_bytes(), media_type="image/png")
 
-    app.include_router(explorer.router)
-    app.include_router(lab.router)
+    for module in (explorer, completion, translation, lab):
+        app.include_router(module.router)
     return app
 
 
