@@ -20,7 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from zerosum.errors import ConfigError
 from zerosum.lab import LAB_DATA, LabSettings, ToyLab
+from zerosum.lab.toys import MAX_STEPS
 from zerosum.lab.views import Views
+from zerosum.web.context import server_state
 from zerosum.web.paths import NotFound
 from zerosum.web.store import Busy
 
@@ -53,7 +55,7 @@ class Session:
 
 
 def _sessions(request: Request) -> dict[str, Session]:
-    return request.app.state.zerosum.labs
+    return server_state(request).labs
 
 
 def _event(name: str, data: dict[str, Any]) -> str:
@@ -111,7 +113,7 @@ class ControlBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     tab: str = Field(max_length=64)
     action: Literal["play", "pause", "step", "reset", "configure"]
-    steps: int = Field(1, ge=1, le=100)
+    steps: int = Field(1, ge=1, le=MAX_STEPS)
     settings: dict[str, Any] = Field(default_factory=dict, max_length=16)
 
 
