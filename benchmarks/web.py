@@ -7,7 +7,8 @@ ZEROSUM_WEB_RUNS/ZEROSUM_WEB_RUN naming the run to explore, and prints what the 
 opening the run's report file to its plots drawn, the page's own time from asking for a 64-sample grid to having
 it (median of 5 seeds), and the frames per second the lab delivers while training ring-8 (over 4 s). `--rounds`
 repeats the whole file and reports each number's median. With --shots the tests also save their screenshots there.
-Nothing else should use the CPU while this runs.
+Last, in this process, what one lab frame of ring-8 costs the server at the default settings (median of 200): the 5
+updates, then the decision map and the gradient field. Nothing else should use the CPU while this runs.
 """
 
 from __future__ import annotations
@@ -25,6 +26,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"report load": ("≤", 1.0), "64-sample grid (median of 5)": ("≤", 1.0), "lab updates on ring-8": ("≥", 10.0)}
+
+
+def lab_frame_ms(frames: int = 200) -> tuple[float, float, float]:
+    """Median milliseconds of one ring-8 frame: (all of it, the updates, the drawing)."""
+    from zerosum.lab import LabSettings, ToyLab
+    from zerosum.lab.views import Views
+
+    lab = ToyLab(LabSettings(data="ring-8"))
+    views = Views(lab)
+    for _ in range(20):  # warm-up
+        lab.step()
+        views.frame()
+    updates, drawing = [], []
+    for _ in range(frames):
+        t0 = time.perf_counter()
+        lab.step()
+        t1 = time.perf_counter()
+        views.frame()
+        updates.append(t1 - t0)
+        drawing.append(time.perf_counter() - t1)
+    total = [a + b for a, b in zip(updates, drawing, strict=True)]
+    return tuple(1000 * statistics.median(v) for v in (total, updates, drawing))
 
 
 def main() -> int:
@@ -66,6 +89,9 @@ def main() -> int:
         met = "" if goal is None else ("yes" if (median <= goal if sign == "≤" else median >= goal) else "no")
         each = ", ".join(f"{v:.3g}" for v in vals)
         print(f"| {name} | {median:.3g} {units[name]} | {each} | {sign} {goal if goal is not None else ''} | {met} |")
+    total, updates, drawing = lab_frame_ms()
+    print(f"| one ring-8 lab frame, server side (median of 200) | {total:.1f} ms | {updates:.1f} ms the 5 updates, "
+          f"{drawing:.1f} ms the drawing | | |")  # fmt: skip
     return 0
 
 

@@ -68,7 +68,7 @@ class LabSettings:
         return [
             f"model.pack={self.pack}", f"train.batch_size={self.batch}", f"train.seed={self.seed}",
             f"train.loss={self.loss}", f"train.d_steps={self.k}", f"train.lr_d={self.lr_d}", f"train.lr_g={self.lr_g}",
-            f"train.update={self.update}", "train.progress=false", "train.tensorboard=false", "train.report=false",
+            f"train.update={self.update}",
         ]  # fmt: skip
 
     def changed(self, **changes: Any) -> LabSettings:
@@ -86,6 +86,7 @@ class ToyLab:
         self.lock = threading.RLock()  # held while training, rebuilding or drawing (views.py)
         self.settings = (settings or LabSettings()).check()
         self.last: dict[str, float] = {}
+        self.version = 0  # which training a snapshot comes from: reset() counts them
         self.reset()
 
     def _config(self, s: LabSettings):
@@ -101,7 +102,7 @@ class ToyLab:
             self.state = fresh_state(self.cfg, self.data, torch.device("cpu"), SINGLE)
             self.loss = get_loss(self.cfg.train.loss)
             self.last = {}
-            self.version = getattr(self, "version", 0) + 1  # which training a snapshot comes from
+            self.version += 1
 
     def configure(self, **changes: Any) -> bool:
         """Apply changed settings; returns True when the lab started again (a problem setting changed)."""
@@ -115,7 +116,7 @@ class ToyLab:
             if rebuild:
                 self.reset()
                 return True
-            self.cfg.train = cfg.train.model_copy(update={"steps": self.cfg.train.steps})
+            self.cfg.train = cfg.train
             self.loss = get_loss(new.loss)
             return False
 

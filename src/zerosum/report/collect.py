@@ -26,8 +26,14 @@ CHECKPOINT = re.compile(r"^step_(\d+)\.pt$")
 MAX_FIGURE_BYTES = 4 << 20  # an explore picture larger than this is listed, not embedded
 
 
-def data_uri(path: Path, mime: str = "image/png") -> str:
-    return f"data:{mime};base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
+def png_data_uri(png: bytes) -> str:
+    """PNG bytes as a data URI: how the report embeds pictures, and how `zerosum serve` answers with them."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def data_uri(path: Path) -> str:
+    """A PNG file as a data URI."""
+    return png_data_uri(Path(path).read_bytes())
 
 
 def _number(value: Any) -> float | None:

@@ -108,7 +108,8 @@ def create_app(runs_dir: str | Path) -> FastAPI:
     @app.get("/api/preview.png", include_in_schema=False)
     def preview(request: Request, run: str) -> Response:
         root = request.app.state.zerosum.root
-        return Response(root.file(root.name_of(root.run(run)), "samples.png").read_bytes(), media_type="image/png")
+        root.run(run)  # a run, not just any folder
+        return Response(root.file(run, "samples.png").read_bytes(), media_type="image/png")
 
     for module in (explorer, completion, translation, lab):
         app.include_router(module.router)

@@ -12,6 +12,7 @@ import torch
 
 from zerosum.errors import ConfigError, DataError
 from zerosum.images import image_from_bytes, png_bytes, to_uint8
+from zerosum.report.collect import png_data_uri
 
 MAX_UPLOAD_BYTES = 8 << 20  # an uploaded image's file
 MAX_UPLOAD_PIXELS = 4096 * 4096
@@ -22,7 +23,7 @@ DATA_URI = re.compile(r"^data:image/[a-z0-9.+-]+;base64,", re.IGNORECASE)
 def png_uri(image: torch.Tensor, value_range: tuple[float, float] | None) -> str:
     """One C×H×W image (uint8, or float in `value_range`) as a PNG data URI."""
     pixels = image if image.dtype == torch.uint8 else to_uint8(image[None], value_range or (0.0, 1.0))[0]
-    return "data:image/png;base64," + base64.b64encode(png_bytes(pixels)).decode("ascii")
+    return png_data_uri(png_bytes(pixels))
 
 
 def png_uris(images: torch.Tensor, value_range: tuple[float, float] | None) -> list[str]:

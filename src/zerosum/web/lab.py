@@ -19,7 +19,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from zerosum.errors import ConfigError
-from zerosum.lab import LAB_DATA, LabSettings, ToyLab
+from zerosum.lab import LabSettings, ToyLab
 from zerosum.lab.toys import MAX_STEPS
 from zerosum.lab.views import Views
 from zerosum.web.context import server_state
@@ -51,7 +51,7 @@ class Session:
         return self.views.frame()
 
     def describe(self) -> dict[str, Any]:
-        return {**self.lab.describe(), "playing": self.playing, "data_choices": list(LAB_DATA)}
+        return {**self.lab.describe(), "playing": self.playing}
 
 
 def _sessions(request: Request) -> dict[str, Session]:

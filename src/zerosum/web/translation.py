@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import base64
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from fastapi import APIRouter, Request
 from pydantic import Field
 
 from zerosum.errors import ConfigError
+from zerosum.report.collect import data_uri
 from zerosum.web.codec import upload
 from zerosum.web.context import Body, loaded_run
 
@@ -39,6 +39,5 @@ def translate(request: Request, body: TranslateBody) -> dict[str, Any]:
             record = verb(run, images=[path], out=Path(tmp) / "out")
         else:
             record = verb(run, n=body.n, out=Path(tmp) / "out")
-        picture = (Path(tmp) / "out" / record["picture"]).read_bytes()
-    uri = "data:image/png;base64," + base64.b64encode(picture).decode("ascii")
-    return {"picture": uri, "columns": record["columns"], "images": record["images"], "task": record["task"]}
+        picture = data_uri(Path(tmp) / "out" / record["picture"])
+    return {"picture": picture, "columns": record["columns"], "images": record["images"], "task": record["task"]}
